@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 quaytools.tags contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Connection options shared by every module of quaytools.tags.
+    DOCUMENTATION = r"""
+options:
+  quay_host:
+    description:
+      - URL of the Quay server, for example V(https://quay.example.com).
+      - V(https://) is assumed when no scheme is given. Plain V(http://) is used only when written explicitly.
+      - Trailing slashes and an C(/api/v1) suffix are tolerated.
+      - If not set, the value of the E(QUAY_HOST) environment variable is used.
+      - Required, from the task, from C(module_defaults) for C(group/quaytools.tags.quay), or from the environment.
+    type: str
+  quay_token:
+    description:
+      - OAuth access token (Bearer) of a Quay OAuth application, or of a robot-less user token generated for one.
+      - Quay's API ignores HTTP Basic credentials, so a token is required.
+      - The token needs C(repo:read) for M(quaytools.tags.quay_tag_info), C(repo:write) for M(quaytools.tags.quay_tag)
+        and M(quaytools.tags.quay_tag_restore), and C(repo:admin) to clear immutability.
+      - If not set, the value of the E(QUAY_TOKEN) environment variable is used.
+      - The token is never shown in output, messages or diffs.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of O(quay_host).
+      - Set to V(false) only for test servers; prefer O(ca_path) for a private CA. A warning is printed when it is V(false).
+      - If not set, the value of the E(QUAY_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path of a PEM bundle of CA certificates used to verify the Quay server's certificate, instead of the system's.
+      - If not set, the value of the E(QUAY_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for Quay to answer one request before it counts as timed out (and is retried).
+      - If not set, the value of the E(QUAY_TIMEOUT) environment variable is used.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a request is tried again after a transient failure (connection error, time-out,
+        HTTP 429 honouring C(Retry-After), 502, 503, 504) with exponential backoff and jitter.
+      - A 503 saying the repository or the registry is read-only or mirrored is not retried.
+      - Each retry is reported as a warning. V(0) disables retries.
+      - If not set, the value of the E(QUAY_RETRIES) environment variable is used.
+    type: int
+    default: 3
+requirements:
+  - requests (Python library, U(https://pypi.org/project/requests/))
+"""

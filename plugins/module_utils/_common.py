@@ -1,0 +1,185 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 quaytools.tags contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY.
+# The interfaces in this file are meant for use within the quaytools.tags collection
+# and may not remain stable to outside uses. Changes may be made in ANY release.
+
+"""Pure helpers shared by the modules: dates, expiration values, tag rows.
+
+Nothing here does I/O; every function takes ``now`` where time matters so it can be tested.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import calendar
+import re
+import time
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_tz, mktime_tz
+
+# Quay clamps a requested expiration to [row start + 1 hour, row start + 104 weeks]
+# (LABELED_EXPIRATION_MINIMUM / LABELED_EXPIRATION_MAXIMUM defaults).
+EXPIRATION_MIN_OFFSET = 3600
+EXPIRATION_MAX_OFFSET = 104 * 7 * 24 * 3600
+
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION_RE = re.compile(r"^\+?((?:\d+[smhdw])+)$")
+_DURATION_PART_RE = re.compile(r"(\d+)([smhdw])")
+_ISO_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?"
+    r"\s*(Z|z|[+-]\d{2}:?\d{2})?$"
+)
+_EPOCH_RE = re.compile(r"^\d{1,12}(?:\.\d+)?$")
+
+
+def now_ts():
+    """Current time in epoch seconds (float)."""
+    return time.time()
+
+
+def iso8601(epoch):
+    """Epoch seconds -> ``YYYY-MM-DDTHH:MM:SSZ`` (UTC), or None."""
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_rfc2822(value):
+    """Quay's ``Wed, 21 Aug 2024 18:42:54 -0000`` -> epoch seconds (int), or None."""
+    if not value:
+        return None
+    parsed = parsedate_tz(value)
+    if parsed is None:
+        return None
+    return int(mktime_tz(parsed))
+
+
+def parse_duration(text):
+    """``1w2d``, ``+36h``, ``90m`` -> seconds (int). Raises ValueError."""
+    match = _DURATION_RE.match(text.strip())
+    if not match:
+        raise ValueError("%r is not a duration like 2w, 36h, 1w2d or +90m" % text)
+    seconds = 0
+    for amount, unit in _DURATION_PART_RE.findall(match.group(1)):
+        seconds += int(amount) * _DURATION_UNITS[unit]
+    if seconds <= 0:
+        raise ValueError("duration %r must be longer than zero" % text)
+    return seconds
+
+
+def parse_iso8601(text):
+    """ISO 8601 date or date-time -> epoch seconds (float). Naive values are UTC. Raises ValueError."""
+    match = _ISO_RE.match(text.strip())
+    if not match:
+        raise ValueError("%r is not an ISO 8601 date-time such as 2026-12-01T09:00:00Z" % text)
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError as exc:
+        raise ValueError("%r is not a valid date-time: %s" % (text, exc))
+    epoch = float(calendar.timegm(moment.timetuple()))
+    if fraction:
+        epoch += float("0." + fraction)
+    if zone and zone not in ("Z", "z"):
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        epoch -= sign * offset.total_seconds()
+    return epoch
+
+
+def parse_point_in_time(value):
+    """An ``at``-style value (epoch seconds as int/float/str, or ISO 8601) -> epoch seconds (float)."""
+    if isinstance(value, bool):
+        raise ValueError("%r is not a point in time" % (value,))
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip()
+    if _EPOCH_RE.match(text):
+        return float(text)
+    return parse_iso8601(text)
+
+
+class Expiration:
+    """A parsed ``expiration`` option.
+
+    ``kind`` is ``never`` (clear), ``absolute`` (``value`` = epoch seconds) or ``relative``
+    (``value`` = seconds from now; the tag must expire no later than now + value).
+    """
+
+    def __init__(self, kind, value=None, text=None):
+        self.kind = kind
+        self.value = value
+        self.text = text
+
+    def __repr__(self):
+        return "Expiration(%r, %r)" % (self.kind, self.value)
+
+
+def parse_expiration(value):
+    """Parse the ``expiration`` option. Raises ValueError with a message a user can act on."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not an expiration")
+    if isinstance(value, (int, float)):
+        return Expiration("absolute", float(value), str(value))
+    text = str(value).strip()
+    if text == "" or text.lower() == "never":
+        return Expiration("never", None, text)
+    if _EPOCH_RE.match(text):
+        return Expiration("absolute", float(text), text)
+    if _DURATION_RE.match(text):
+        return Expiration("relative", parse_duration(text), text)
+    try:
+        return Expiration("absolute", parse_iso8601(text), text)
+    except ValueError:
+        raise ValueError(
+            "%r is not an expiration: use epoch seconds, an ISO 8601 date-time (2026-12-01T09:00:00Z), "
+            "a duration such as 2w, 36h or 1w2d, or 'never' to clear it" % text
+        )
+
+
+def clamp_expiration(start_ts, requested):
+    """What Quay stores for ``requested`` on a row that started at ``start_ts`` (both epoch seconds)."""
+    requested = int(requested)
+    start_ts = int(start_ts)
+    offset = requested - start_ts
+    offset = max(EXPIRATION_MIN_OFFSET, min(EXPIRATION_MAX_OFFSET, offset))
+    return start_ts + offset
+
+
+def row_is_active(row, now):
+    """A Quay list row is alive when it has no end or its end is in the future."""
+    end = row.get("end_ts")
+    return end is None or end > now
+
+
+def normalize_row(row, now):
+    """A Quay list row -> the collection's tag dict (ISO 8601 dates, ``active``)."""
+    start = row.get("start_ts")
+    end = row.get("end_ts")
+    out = {
+        "name": row.get("name"),
+        "manifest_digest": row.get("manifest_digest"),
+        "active": row_is_active(row, now),
+        "reversion": bool(row.get("reversion", False)),
+        "start_ts": start,
+        "end_ts": end,
+        "last_modified": iso8601(parse_rfc2822(row.get("last_modified"))) if row.get("last_modified") else iso8601(start),
+        "expiration": iso8601(parse_rfc2822(row.get("expiration"))) if row.get("expiration") else iso8601(end),
+        "is_manifest_list": bool(row.get("is_manifest_list", False)),
+        "size": row.get("size"),
+    }
+    if "immutable" in row:
+        out["immutable"] = bool(row["immutable"])
+    for key in ("is_sparse", "child_manifest_count", "present_child_count", "child_manifests_presence"):
+        if key in row:
+            out[key] = row[key]
+    return out
