@@ -56,6 +56,4 @@ options:
       - If not set, the value of the E(QUAY_RETRIES) environment variable is used.
     type: int
     default: 3
-requirements:
-  - requests (Python library, U(https://pypi.org/project/requests/))
 """
