@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Run ansible-test on a copy of the collection at <tmp>/ansible_collections/quaytools/tags.
+#
+# usage: tests/ci/ansible_test.sh VENV_DIR sanity|integration|units [ansible-test arguments...]
+#
+# ansible-test refuses a symlinked collection root, so the git-tracked and untracked-but-not-ignored files are
+# copied to a temporary tree (removed afterwards unless KEEP_TMP=1). Tests run with --venv under the venv's
+# Python; the get-pip stand-in makes --venv work without the download host.
+# shellcheck source=tests/ci/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+venv="$1"
+command="$2"
+shift 2
+
+python="${venv}/bin/python"
+pyver="$(python_version "$python")"
+install_get_pip_standin "$python"
+[[ "$command" == sanity ]] && ensure_shellcheck
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/${FQCN}-${command}.XXXXXX")"
+if [[ "${KEEP_TMP:-0}" != 1 ]]; then
+    trap 'rm -rf "$work"' EXIT
+fi
+copy="$(stage_collection "$work")"
+
+# --python X.Y makes ansible-test look for pythonX.Y on PATH: put the venv's interpreter first.
+export PATH="${venv}/bin:${PATH}"
+cd "$copy"
+log "ansible-test ${command} ($("${venv}/bin/ansible-test" --version), Python ${pyver}) in ${copy}"
+"${venv}/bin/ansible-test" "$command" --venv --python "$pyver" --color no "$@"

@@ -1,0 +1,114 @@
+# shellcheck shell=bash
+# Shared helpers for the tests/ci/*.sh scripts (sourced, not run).
+#
+# Conventions: every script runs from the collection root, keeps scratch files under .tmp/ (git-ignored,
+# left out of the build), and uses a virtual environment built by tests/ci/venv.sh.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TMP_ROOT="${ROOT}/.tmp"
+NAMESPACE=quaytools
+COLLECTION=tags
+FQCN="${NAMESPACE}.${COLLECTION}"
+export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PY_COLORS=0 NO_COLOR=1
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# The Python that builds .venv: python3.11 (the supported development Python), else python3.
+default_python() {
+    if [[ -n "${PYTHON:-}" ]]; then
+        echo "${PYTHON}"
+    elif command -v python3.11 >/dev/null 2>&1 && python3.11 -c '' >/dev/null 2>&1; then
+        echo python3.11
+    else
+        echo python3
+    fi
+}
+
+# Print the path of a Python >= 3.12 (for the ansible-core 2.20 leg), or nothing.
+# Looks at PATH first, then pyenv's versions (not on PATH by default).
+newer_python() {
+    local candidate
+    local -a candidates=()
+    for candidate in python3.14 python3.13 python3.12; do
+        command -v "$candidate" >/dev/null 2>&1 && candidates+=("$(command -v "$candidate")")
+    done
+    local pyenv_root="${PYENV_ROOT:-${HOME}/.pyenv}"
+    if [[ -d "${pyenv_root}/versions" ]]; then
+        while IFS= read -r candidate; do
+            candidates+=("$candidate")
+        done < <(find "${pyenv_root}/versions" -maxdepth 3 -path '*/bin/python3.1[2-9]' 2>/dev/null | sort -rV)
+    fi
+    for candidate in "${candidates[@]}"; do
+        if "$candidate" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 0
+}
+
+# mktemp -d under .tmp/ (so a crashed run leaves its scratch where `make clean` finds it).
+scratch_dir() {
+    mkdir -p "${TMP_ROOT}"
+    mktemp -d "${TMP_ROOT}/$1.XXXXXX"
+}
+
+# Files of the checkout that belong to the collection: tracked plus untracked-but-not-ignored files that exist.
+collection_files() {
+    if git -C "${ROOT}" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        git -C "${ROOT}" ls-files -z --cached --others --exclude-standard \
+            | while IFS= read -r -d '' f; do
+                [[ -e "${ROOT}/$f" || -L "${ROOT}/$f" ]] && printf '%s\0' "$f"
+            done
+    else
+        (cd "${ROOT}" && find . -path ./.git -prune -o -path ./.tmp -prune -o -path './.venv*' -prune \
+            -o \( -type f -o -type l \) -printf '%P\0')
+    fi
+}
+
+# Copy the collection to DEST/ansible_collections/quaytools/tags (a physical directory, as ansible-test wants)
+# and print that path. The copy carries no .git: ansible-test then takes every file in it as the collection.
+stage_collection() {
+    local dest="$1/ansible_collections/${NAMESPACE}/${COLLECTION}"
+    mkdir -p "$dest"
+    (cd "${ROOT}" && collection_files | xargs -0 -r cp --parents -P -t "$dest")
+    echo "$dest"
+}
+
+# ansible-test --venv bootstraps pip with get-pip.py from a host this machine cannot reach. It looks in its cache
+# first, so put a stand-in there for every pip version the given ansible-test pins: it bootstraps pip with
+# ensurepip and installs the requested pip from the package index.
+install_get_pip_standin() {
+    local python="$1" reqfile version cache="${HOME}/.ansible/test/cache"
+    reqfile="$("$python" -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py"))')"
+    mkdir -p "$cache"
+    for version in $(grep -oE "pip='[0-9.]+'" "$reqfile" | cut -d"'" -f2 | sort -u); do
+        local target="${cache}/get_pip_${version//./_}.py"
+        if [[ ! -f "$target" ]] || ! cmp -s "${ROOT}/tests/ci/get_pip_standin.py" "$target"; then
+            cp "${ROOT}/tests/ci/get_pip_standin.py" "$target"
+        fi
+    done
+}
+
+# shellcheck is what ansible-test's shellcheck sanity test runs; without it shell scripts go unchecked.
+# Install it from Debian when we may (root, non-interactive CI or explicitly allowed).
+ensure_shellcheck() {
+    command -v shellcheck >/dev/null 2>&1 && return 0
+    if [[ "$(id -u)" == 0 && ( "${CI:-}" == true || "${ALLOW_APT:-}" == 1 ) ]] && command -v apt-get >/dev/null 2>&1; then
+        log "installing shellcheck (apt-get)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null 2>&1 \
+            || { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 \
+                 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null; }
+    fi
+    command -v shellcheck >/dev/null 2>&1 \
+        || die "shellcheck is missing: install it (apt-get install shellcheck), or the shellcheck sanity test cannot run"
+}
+
+# Python version (X.Y) of an interpreter.
+python_version() {
+    "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])'
+}
