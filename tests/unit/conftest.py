@@ -145,6 +145,10 @@ def run_module(capsys, monkeypatch):
     """Run a module's real main() with args; return its result dict (``failed`` set on failure)."""
     for name in ("QUAY_HOST", "QUAY_TOKEN", "QUAY_VALIDATE_CERTS", "QUAY_CA_PATH", "QUAY_TIMEOUT", "QUAY_RETRIES"):
         monkeypatch.delenv(name, raising=False)
+    # Inside pytest ansible-core may route module warnings to the controller's display; record them instead.
+    from ansible.module_utils.basic import AnsibleModule
+    recorded = []
+    monkeypatch.setattr(AnsibleModule, "warn", lambda self, warning, *a, **kw: recorded.append(warning))
 
     def run(main, args, check_mode=False, diff=False, connection=True):
         full = dict(args)
@@ -159,6 +163,10 @@ def run_module(capsys, monkeypatch):
             with pytest.raises(SystemExit):
                 main()
         out = capsys.readouterr().out
-        return json.loads(out)
+        result = json.loads(out)
+        if recorded:
+            result["warnings"] = list(recorded)
+        del recorded[:]
+        return result
 
     return run

@@ -1,0 +1,270 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 quaytools.tags contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: quay_tag
+short_description: Create, move, expire, protect or delete tags in a Quay repository
+version_added: 1.0.0
+author: quaytools.tags contributors (@quaytools)
+description:
+  - Declares the state of one or several tags of one Project Quay or Red Hat Quay repository and changes
+    only what differs, through Quay's tag API (C(PUT) and C(DELETE) on C(/api/v1/repository/{repository}/tag/{tag})).
+  - A tag can be created or moved to a manifest digest or to the manifest of another tag, given an expiration
+    (absolute, or relative such as V(2w)), made immutable, or deleted.
+  - Reports C(changed) only when Quay was changed (or, in check mode, would be), and never re-sends a digest a tag
+    already has, since Quay records every such C(PUT) as a new history entry and drops the tag's expiration.
+  - Reads the current tags first with as few requests as the numbers allow; in check mode it sends no write at all.
+requirements:
+  - requests
+extends_documentation_fragment:
+  - quaytools.tags.connection
+  - quaytools.tags.attributes
+  - quaytools.tags.attributes.actiongroup_quay
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details:
+      - Before and after of each tag's manifest digest, expiration and immutability.
+options:
+  repository:
+    description:
+      - The repository, as V(namespace/name). Nested names such as V(myorg/team/app) are allowed.
+    type: str
+    required: true
+  name:
+    description:
+      - The tag or tags to manage. All of them get the same desired state.
+      - Each name is 1 to 128 characters from C(A-Z a-z 0-9 _ . -) and does not start with C(.) or C(-).
+    type: list
+    elements: str
+    required: true
+    aliases:
+      - tag
+  state:
+    description:
+      - V(present) makes the tags exist with the given manifest, expiration and immutability.
+      - V(absent) deletes every active tag of O(name); a tag that is not active is left alone.
+        Quay keeps deleted tags in its time machine, so they can be brought back with M(quaytools.tags.quay_tag_restore)
+        until the namespace's time-machine window (two weeks by default) has passed.
+    type: str
+    choices:
+      - present
+      - absent
+    default: present
+  manifest_digest:
+    description:
+      - The manifest the tags must point to, as C(algorithm:hex), for example V(sha256:0123...).
+      - Quay accepts only a manifest that an active tag (or an active manifest list) of the repository references.
+        To go back to a manifest that only the history references, use M(quaytools.tags.quay_tag_restore).
+      - Mutually exclusive with O(source_tag).
+    type: str
+  source_tag:
+    description:
+      - An active tag of the same repository whose manifest the tags must point to (promotion, such as
+        V(candidate) to V(stable)).
+      - Mutually exclusive with O(manifest_digest).
+    type: str
+  expiration:
+    description:
+      - When the tags expire. An expired tag stops being served but stays in Quay's time machine.
+      - Epoch seconds (V(1798761600)), an ISO 8601 date-time (V(2026-12-31T00:00:00Z), V(2026-12-31T01:00:00+01:00);
+        a value without a zone is UTC), a relative duration C([+]N{s,m,h,d,w}) such as V(2w), V(36h) or V(1w2d), or
+        V(never) (or the empty string) to clear the expiration.
+      - A relative duration means "expires no later than now plus the duration". A tag that already expires sooner
+        is left alone; a tag with no expiration, or a later one, is set to now plus the duration. Repeated runs stay
+        unchanged.
+      - Quay keeps an expiration between one hour and 104 weeks after the tag's start and clamps other values.
+        The module compares with what Quay stores, warns when it differs from the request, and fails when the
+        clamped value would already be past (a tag older than 104 weeks).
+      - Quay drops the expiration when a tag moves; the module sets it again after the move.
+      - A date in the past is an error.
+    type: raw
+  immutable:
+    description:
+      - Make the tags immutable (V(true)) or not (V(false)). Immutable tags cannot be moved, expired or deleted.
+      - Needs Quay 3.17 or later with C(FEATURE_IMMUTABLE_TAGS) enabled; the task fails when the server does not
+        report immutability. Clearing it needs a token with C(repo:admin).
+      - When a tag must move and O(immutable=false), immutability is cleared before the move.
+    type: bool
+  overwrite:
+    description:
+      - When V(false), a tag that already exists on another manifest makes the task fail instead of moving it
+        (release tags that must never move). Tags that do not exist yet are still created.
+    type: bool
+    default: true
+notes:
+  - The token needs C(repo:write) on the repository (C(repo:admin) to clear immutability).
+  - All checks happen before the first write. If a write fails half-way, the failure lists the tags already changed
+    in RV(changed_tags); running the task again finishes the job.
+seealso:
+  - module: quaytools.tags.quay_tag_info
+  - module: quaytools.tags.quay_tag_restore
+  - name: Quay API reference
+    description: Quay's REST API, including the tag endpoints.
+    link: https://docs.projectquay.io/api_quay.html
+"""
+
+EXAMPLES = r"""
+- name: Manage tags with the connection set once
+  module_defaults:
+    group/quaytools.tags.quay:
+      quay_host: https://quay.example.com
+      quay_token: "{{ quay_token }}"
+  block:
+    - name: Promote the candidate build to stable and prod
+      quaytools.tags.quay_tag:
+        repository: myorg/app
+        name:
+          - stable
+          - prod
+        source_tag: candidate
+
+    - name: Pin a release tag to a digest, and never move it once it exists
+      quaytools.tags.quay_tag:
+        repository: myorg/app
+        name: v1.4.0
+        manifest_digest: sha256:8a0f4e7c3d2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f
+        overwrite: false
+
+    - name: Let a pull-request tag expire two weeks from now
+      quaytools.tags.quay_tag:
+        repository: myorg/app
+        name: "pr-{{ pr_number }}"
+        expiration: 2w
+
+    - name: Make the release tag immutable (Quay 3.17+)
+      quaytools.tags.quay_tag:
+        repository: myorg/app
+        name: v1.4.0
+        immutable: true
+
+    - name: Clear an expiration
+      quaytools.tags.quay_tag:
+        repository: myorg/app
+        name: keep-me
+        expiration: never
+
+    - name: Delete many CI tags in one task
+      quaytools.tags.quay_tag:
+        repository: myorg/app
+        name: "{{ ci_tags_to_delete }}"
+        state: absent
+      register: deleted
+
+- name: Expire at a fixed date, with the connection from QUAY_HOST and QUAY_TOKEN
+  quaytools.tags.quay_tag:
+    repository: myorg/team/service
+    name: release-candidate
+    expiration: "2026-12-31T00:00:00Z"
+"""
+
+RETURN = r"""
+tags:
+  description: One entry per name in O(name) (duplicates removed), in that order, with the state after the task.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The tag.
+      type: str
+      sample: stable
+    state:
+      description: V(present) or V(absent) after the task.
+      type: str
+      sample: present
+    changed:
+      description: Whether this tag was (or in check mode would be) changed.
+      type: bool
+      sample: true
+    actions:
+      description: What was (or would be) done to the tag, in order.
+      type: list
+      elements: str
+      sample: ["moved from sha256:1f2e...", "expiration set to 2026-12-12T10:00:00Z"]
+    manifest_digest:
+      description: The manifest the tag points to, null when absent.
+      type: str
+      sample: sha256:8a0f4e7c3d2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f
+    expiration:
+      description: When the tag expires (ISO 8601, UTC), as Quay stores it; null when it never expires.
+      type: str
+      sample: "2026-12-12T10:00:00Z"
+    end_ts:
+      description: The same instant as RV(tags[].expiration), in epoch seconds; null when it never expires.
+      type: int
+      sample: 1797069600
+    immutable:
+      description: Whether the tag is immutable; only when the server reports immutability.
+      type: bool
+      sample: false
+changed_tags:
+  description: On a failure during the writes, the tags that had already been changed before it.
+  returned: failure during the writes
+  type: list
+  elements: str
+  sample: ["stable"]
+failed_tag:
+  description: On a failure during the writes, the tag whose write failed.
+  returned: failure during the writes
+  type: str
+  sample: prod
+error:
+  description: Facts about a failed Quay request (kind, HTTP status, method, path, Quay's message, attempts).
+  returned: failure of a Quay request
+  type: dict
+  sample: {"kind": "readonly", "status": 503, "method": "PUT", "path": "/api/v1/repository/myorg/app/tag/stable",
+           "server_message": "Repository is in read only or mirror mode: 1", "attempts": 1}
+api_requests:
+  description: The number of HTTP requests sent to Quay, retries included.
+  returned: success
+  type: int
+  sample: 2
+diff:
+  description: Before and after of each tag (state, manifest_digest, expiration, immutable), keyed by tag name.
+  returned: success, in diff mode
+  type: dict
+  contains:
+    before:
+      description: Each tag before the task.
+      type: dict
+      sample: {"stable": {"state": "present", "manifest_digest": "sha256:1f2e...", "expiration": null}}
+    after:
+      description: Each tag after the task.
+      type: dict
+      sample: {"stable": {"state": "present", "manifest_digest": "sha256:8a0f...", "expiration": null}}
+"""
+
+from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_state import run
+
+
+def main():
+    module = QuayModule(
+        argument_spec=dict(
+            repository=dict(type="str", required=True),
+            name=dict(type="list", elements="str", required=True, aliases=["tag"]),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            manifest_digest=dict(type="str"),
+            source_tag=dict(type="str"),
+            expiration=dict(type="raw"),
+            immutable=dict(type="bool"),
+            overwrite=dict(type="bool", default=True),
+        ),
+        mutually_exclusive=[("manifest_digest", "source_tag")],
+        supports_check_mode=True,
+    )
+    run(module)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 quaytools.tags contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""quay_tag's real main() against a scripted transport: request sequences, check mode, diff, errors."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+import pytest
+
+from ansible_collections.quaytools.tags.plugins.modules import quay_tag
+from ansible_collections.quaytools.tags.tests.unit.conftest import TOKEN
+
+D1 = "sha256:" + "1" * 64
+D2 = "sha256:" + "2" * 64
+LIST = "/api/v1/repository/org/app/tag/"
+NOW = int(time.time())
+NOT_FOUND = {"detail": "Not Found", "error_message": "Not Found", "error_type": "not_found", "status": 404}
+
+
+def row(name, digest=D1, start=None, end=None, immutable=None):
+    out = {"name": name, "reversion": False}
+    if immutable is not None:
+        out["immutable"] = immutable
+    out.update({"start_ts": start if start is not None else NOW - 86400, "manifest_digest": digest,
+                "is_manifest_list": False, "size": 1})
+    if end is not None:
+        out["end_ts"] = end
+    return out
+
+
+def page(*rows, **kwargs):
+    return {"tags": list(rows), "page": kwargs.get("number", 1), "has_additional": kwargs.get("more", False)}
+
+
+def four_passes(run_module, transport, args, script_read, script_write, diff=True):
+    """Check mode then real: same result, no writes in check mode, exactly the scripted writes in the real run."""
+    script_read(transport)
+    checked = run_module(quay_tag.main, args, check_mode=True, diff=diff)
+    assert transport.writes == []
+    reads = len(transport.calls)
+    script_read(transport)
+    script_write(transport)
+    real = run_module(quay_tag.main, args, diff=diff)
+    for result in (checked, real):
+        result.pop("api_requests", None)
+        result.pop("invocation", None)
+    assert checked == real
+    return real, transport.calls[reads:]
+
+
+def test_create_one_tag(run_module, transport):
+    def read(t):
+        t.expect("GET", LIST, body=page())
+
+    def write(t):
+        t.expect("PUT", LIST + "stable", status=201, body="Updated")
+
+    result, calls = four_passes(run_module, transport, {"repository": "org/app", "name": ["stable"], "manifest_digest": D1},
+                                read, write)
+    assert result["changed"] is True
+    assert result["tags"][0]["manifest_digest"] == D1 and result["tags"][0]["actions"] == ["created"]
+    assert result["diff"]["before"] == {"stable": {"state": "absent"}}
+    assert result["diff"]["after"]["stable"]["manifest_digest"] == D1
+    get, put = calls
+    assert get.query == {"specificTag": "stable", "onlyActiveTags": "true"}
+    assert put.body == {"manifest_digest": D1}
+
+
+def test_unchanged_tag_sends_one_get_and_no_put(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("stable", D1)))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "stable", "manifest_digest": D1})
+    assert result["changed"] is False and result["api_requests"] == 1
+    assert transport.writes == []
+
+
+def test_move_then_expiration_in_two_puts(run_module, transport):
+    def read(t):
+        t.expect("GET", LIST, body=page(row("stable", D1, end=NOW + 3 * 86400)))
+
+    def write(t):
+        t.expect("PUT", LIST + "stable", status=201, body="Updated")
+        t.expect("PUT", LIST + "stable", status=201, body="Updated")
+
+    result, calls = four_passes(run_module, transport, {"repository": "org/app", "name": "stable", "manifest_digest": D2,
+                                                        "expiration": "2w"}, read, write)
+    move, expire = calls[1:]
+    assert move.body == {"manifest_digest": D2}
+    assert set(expire.body) == {"expiration"}
+    assert abs(expire.body["expiration"] - (NOW + 14 * 86400)) <= 5
+    assert result["tags"][0]["actions"][0] == "moved from " + D1
+    assert result["diff"]["before"]["stable"]["manifest_digest"] == D1
+
+
+def test_source_tag_promotion_reads_one_page(run_module, transport):
+    def read(t):
+        t.expect("GET", LIST, body=page(row("candidate", D2), row("stable", D1), row("prod", D1)))
+
+    def write(t):
+        t.expect("PUT", LIST + "stable", status=201, body="Updated")
+        t.expect("PUT", LIST + "prod", status=201, body="Updated")
+
+    result, calls = four_passes(run_module, transport, {"repository": "org/app", "name": ["stable", "prod"],
+                                                        "source_tag": "candidate"}, read, write)
+    assert calls[0].query["onlyActiveTags"] == "true" and calls[0].query["limit"] == "100"
+    assert [c.body for c in calls[1:]] == [{"manifest_digest": D2}, {"manifest_digest": D2}]
+    assert [t["changed"] for t in result["tags"]] == [True, True]
+
+
+def test_many_names_use_shared_substring_filter(run_module, transport):
+    names = ["pr-%d" % n for n in range(100, 105)]
+    transport.expect("GET", LIST, body=page(*[row(n) for n in names]))
+    for name in names:
+        transport.expect("DELETE", LIST + name, status=204)
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": names, "state": "absent"})
+    assert transport.calls[0].query["filter_tag_name"] == "like:pr-10"
+    assert result["changed"] is True and result["api_requests"] == 6
+
+
+def test_missing_names_looked_up_one_by_one_when_cheaper(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("alpha"), more=True))
+    transport.expect("GET", LIST, body=page())
+    transport.expect("PUT", LIST + "beta", status=201, body="Updated")
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": ["alpha", "beta"], "manifest_digest": D1})
+    assert [c.query.get("specificTag") for c in transport.calls[:2]] == [None, "beta"]
+    assert [t["changed"] for t in result["tags"]] == [False, True]
+    assert result["api_requests"] == 3
+
+
+def test_absent_tag_is_ok(run_module, transport):
+    transport.expect("GET", LIST, body=page())
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "gone", "state": "absent"}, diff=True)
+    assert result["changed"] is False
+    assert result["diff"]["before"] == result["diff"]["after"] == {"gone": {"state": "absent"}}
+
+
+def test_relative_expiration_already_sooner_is_left_alone(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("pr-1", end=NOW + 86400)))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "pr-1", "expiration": "2w"})
+    assert result["changed"] is False
+
+
+def test_relative_expiration_later_is_pulled_in(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("pr-1", end=NOW + 30 * 86400)))
+    transport.expect("PUT", LIST + "pr-1", status=201, body="Updated")
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "pr-1", "expiration": "1w2d"})
+    assert result["changed"] is True
+    assert abs(transport.calls[1].body["expiration"] - (NOW + 9 * 86400)) <= 5
+
+
+def test_absolute_expiration_compared_with_clamped_value(run_module, transport):
+    start = NOW - 600
+    requested = NOW + 60  # less than start + 1 h: Quay stores start + 3600
+    transport.expect("GET", LIST, body=page(row("t", start=start, end=start + 3600)))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "t", "expiration": requested})
+    assert result["changed"] is False, result
+
+
+def test_absolute_expiration_clamped_warns(run_module, transport):
+    start = NOW - 600
+    transport.expect("GET", LIST, body=page(row("t", start=start)))
+    transport.expect("PUT", LIST + "t", status=201, body="Updated")
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "t", "expiration": NOW + 60})
+    assert result["changed"] is True
+    assert result["tags"][0]["end_ts"] == start + 3600
+    assert any("instead of the requested" in w for w in result["warnings"]), result
+
+
+def test_clear_expiration(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("t", end=NOW + 999)))
+    transport.expect("PUT", LIST + "t", status=201, body="Updated")
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "t", "expiration": "never"})
+    assert transport.calls[1].body == {"expiration": None}
+    assert result["tags"][0]["expiration"] is None
+
+
+def test_overwrite_false_refuses_to_move_before_any_write(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("v1", D1), row("v2", D2)))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": ["v1", "v2", "v3"], "manifest_digest": D2,
+                                        "overwrite": False})
+    assert result["failed"] is True
+    assert "v1 points to %s, not %s, and overwrite is false" % (D1, D2) in result["msg"]
+    assert transport.writes == []
+
+
+def test_expiration_only_on_missing_tag_fails_naming_it(run_module, transport):
+    transport.expect("GET", LIST, body=page())
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "nope", "expiration": "1d"})
+    assert result["failed"] is True and "nope does not exist in org/app" in result["msg"]
+
+
+def test_missing_source_tag(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("stable")))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": ["stable", "prod"], "source_tag": "candidate"})
+    assert result["failed"] is True and "source_tag: candidate is not an active tag in org/app" in result["msg"]
+
+
+def test_immutable_requires_server_support(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("v1")))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v1", "immutable": True})
+    assert result["failed"] is True and "FEATURE_IMMUTABLE_TAGS" in result["msg"]
+    assert transport.writes == []
+
+
+def test_make_immutable(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("v1", immutable=False)))
+    transport.expect("PUT", LIST + "v1", status=201, body="Updated")
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v1", "immutable": True}, diff=True)
+    assert transport.calls[1].body == {"immutable": True}
+    assert result["diff"]["after"]["v1"]["immutable"] is True and result["tags"][0]["immutable"] is True
+
+
+def test_moving_immutable_tag_clears_immutability_first_when_asked(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("v1", D1, immutable=True)))
+    transport.expect("PUT", LIST + "v1", status=201, body="Updated")
+    transport.expect("PUT", LIST + "v1", status=201, body="Updated")
+    run_module(quay_tag.main, {"repository": "org/app", "name": "v1", "manifest_digest": D2, "immutable": False})
+    assert [c.body for c in transport.writes] == [{"immutable": False}, {"manifest_digest": D2}]
+
+
+def test_moving_immutable_tag_refused(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("v1", D1, immutable=True)))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v1", "manifest_digest": D2})
+    assert result["failed"] is True and "immutable" in result["msg"] and transport.writes == []
+
+
+def test_half_way_failure_lists_changed_tags(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("a"), row("b"), row("c")))
+    transport.expect("DELETE", LIST + "a", status=204)
+    transport.expect("DELETE", LIST + "b", status=204)
+    transport.expect("DELETE", LIST + "c", status=503, body={"message": "Repository is in read only or mirror mode: 1"})
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": ["a", "b", "c"], "state": "absent"})
+    assert result["failed"] is True and result["changed"] is True
+    assert result["changed_tags"] == ["a", "b"] and result["failed_tag"] == "c"
+    assert "read-only or mirror mode" in result["msg"] and "tags changed before the failure: a, b" in result["msg"]
+
+
+@pytest.mark.parametrize("args, words", [
+    ({"repository": "Org/app", "name": "x"}, "repository:"),
+    ({"repository": "org/app", "name": []}, "name: give at least one"),
+    ({"repository": "org/app", "name": ["ok", "../x"]}, "name:"),
+    ({"repository": "org/app", "name": "x", "manifest_digest": "sha256:abc"}, "manifest_digest:"),
+    ({"repository": "org/app", "name": "x", "source_tag": "a b"}, "source_tag:"),
+    ({"repository": "org/app", "name": "x", "manifest_digest": D1, "source_tag": "y"}, "mutually exclusive"),
+    ({"repository": "org/app", "name": "x", "expiration": "tomorrow"}, "expiration:"),
+    ({"repository": "org/app", "name": "x", "expiration": "2020-01-01T00:00:00Z"}, "in the past"),
+    ({"repository": "org/app", "name": "x", "expiration": 1796510802000}, "milliseconds"),
+    ({"repository": "org/app", "name": "x", "state": "absent", "manifest_digest": D1}, "only used with state=present"),
+    ({"repository": "org/app", "name": "x", "state": "gone"}, "state"),
+])
+def test_bad_input_fails_before_any_request(run_module, transport, args, words):
+    result = run_module(quay_tag.main, args)
+    assert result["failed"] is True and words in result["msg"]
+    assert transport.calls == []
+
+
+def test_missing_connection_options(run_module, transport):
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "x"}, connection=False)
+    assert result["failed"] is True and "quay_host" in result["msg"] and "QUAY_HOST" in result["msg"]
+    assert transport.calls == []
+
+
+def test_connection_from_environment(run_module, transport, monkeypatch):
+    monkeypatch.setenv("QUAY_HOST", "quay.env.example/api/v1/")
+    monkeypatch.setenv("QUAY_TOKEN", TOKEN)
+    transport.expect("GET", LIST, body=page(row("x")))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "x"}, connection=False)
+    assert result["changed"] is False
+    assert transport.calls[0].url.startswith("https://quay.env.example/api/v1/repository/org/app/tag/?")
+
+
+def test_token_never_in_output(run_module, transport):
+    transport.expect("GET", LIST, status=401, body={"detail": "Requires authentication %s" % TOKEN})
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "x"})
+    assert result["failed"] is True and "token is missing, invalid or expired" in result["msg"]
+    assert TOKEN not in repr(result)
