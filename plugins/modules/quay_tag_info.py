@@ -1,0 +1,308 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 quaytools.tags contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: quay_tag_info
+short_description: List the tags of a Quay repository, with their history
+version_added: 1.0.0
+description:
+  - Lists the tags of a repository in Project Quay or Red Hat Quay, through Quay's tag API.
+  - By default only the active tags are listed. With O(only_active=false) the history is listed too, that is the
+    rows of tags that were moved, deleted or expired and that Quay still keeps (for the namespace's time-machine
+    window, 2 weeks by default). Each move or restore of a tag ends one row and starts another.
+  - Rows come in Quay's order, newest start first, and every page is read unless O(page) asks for one.
+  - Dates are converted to ISO 8601 in UTC, and whether a row is active is computed against the current time,
+    because an active tag with a scheduled expiration carries an end date too.
+  - Nothing is ever changed. The module runs the same way in check mode.
+author: quaytools.tags contributors (@quaytools)
+requirements:
+  - requests
+options:
+  repository:
+    description:
+      - The repository, as C(namespace/name), for example V(myorg/app). Nested names such as V(myorg/team/app) are allowed.
+      - A repository that does not exist, or that the token cannot read, makes the task fail.
+    type: str
+    required: true
+  name:
+    description:
+      - List only the tag with this exact name (case-sensitive), sent to Quay as C(specificTag).
+      - With O(only_active=false), all history rows of that name are listed, newest first.
+    type: str
+  filter_tag_name:
+    description:
+      - Filter the tag names on the server.
+      - V(eq:TEXT) keeps the tag named exactly C(TEXT) (case-sensitive).
+      - V(like:TEXT) keeps the tags whose name contains C(TEXT), ignoring case. Quay passes C(TEXT) to SQL C(ILIKE),
+        so C(_) matches any one character and C(%) any run of characters.
+      - Any other form is refused before a request is sent (Quay would silently ignore an unknown operation).
+      - Can be combined with O(name); both then apply.
+    type: str
+  only_active:
+    description:
+      - List only the active tags (V(true)), or the history rows too (V(false)).
+      - An active tag is one that was neither deleted nor moved away and whose expiration, if any, is in the future.
+    type: bool
+    default: true
+    aliases:
+      - only_active_tags
+  manifest_digest:
+    description:
+      - Keep only the rows that point at this manifest, for example V(sha256:0123...).
+      - The filter is applied by the module after Quay answered; the rows of every other manifest are still read.
+      - For a manifest list, only rows pointing at the list itself are kept, not those pointing at one of its children.
+    type: str
+  page:
+    description:
+      - Return only this page of Quay's listing, as Quay pages it (pages of O(limit) rows, numbered from V(1)), and
+        report in RV(has_additional) whether more pages follow.
+      - When not set, every page is read and all rows are returned.
+      - With O(manifest_digest), the page is filtered after it is read, so it can hold fewer rows than O(limit).
+    type: int
+  limit:
+    description:
+      - The number of rows per page, from V(1) to V(100) (Quay's maximum).
+      - Without O(page) this is only the size of the requests made to read everything; the default V(100) needs the
+        fewest requests.
+    type: int
+    default: 100
+notes:
+  - The token needs the C(repo:read) scope and read access to the repository (a public repository can be read by any
+    valid token).
+  - Quay pages with offsets. Tags pushed or moved while a long listing is being read can shift rows between pages, so
+    a row can be missed or listed twice; list again for a consistent view of a busy repository.
+  - Quay reports times in whole seconds, so several rows of one tag can share the same second; their order in
+    RV(tags) is still Quay's (newest first).
+seealso:
+  - module: quaytools.tags.quay_tag
+    description: Create, move, expire, protect or delete tags.
+  - module: quaytools.tags.quay_tag_restore
+    description: Restore a tag to a manifest from its history.
+  - name: Red Hat Quay API reference, tag endpoints
+    description: The C(listRepoTags) endpoint this module calls.
+    link: https://docs.redhat.com/en/documentation/red_hat_quay/3.15/html/red_hat_quay_api_reference/tag
+extends_documentation_fragment:
+  - quaytools.tags.connection
+  - quaytools.tags.attributes
+  - quaytools.tags.attributes.actiongroup_quay
+  - quaytools.tags.attributes.info_module
+"""
+
+EXAMPLES = r"""
+- name: Read Quay tags with one set of connection options
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/quaytools.tags.quay:
+      quay_host: https://quay.example.com
+      quay_token: "{{ lookup('ansible.builtin.env', 'QUAY_TOKEN') }}"
+  tasks:
+    - name: List the active tags of myorg/app
+      quaytools.tags.quay_tag_info:
+        repository: myorg/app
+      register: app_tags
+
+    - name: Show their names
+      ansible.builtin.debug:
+        msg: "{{ app_tags.tags | map(attribute='name') | list }}"
+
+    - name: Read the history of latest
+      quaytools.tags.quay_tag_info:
+        repository: myorg/app
+        name: latest
+        only_active: false
+      register: latest_history
+
+    # Rows come newest first and do not overlap: the first one that had started 24 hours ago is the one
+    # that was alive then, unless it had already ended (the tag was deleted at that time).
+    - name: Show which manifest latest pointed to 24 hours ago
+      vars:
+        yesterday: "{{ now().timestamp() | int - 86400 }}"
+        row: "{{ latest_history.tags | selectattr('start_ts', 'le', yesterday | int) | first | default(none) }}"
+      ansible.builtin.debug:
+        msg: >-
+          {{ row.manifest_digest if row and (row.end_ts is none or row.end_ts > yesterday | int)
+             else 'latest did not exist 24 hours ago' }}
+
+    - name: List the tags that expire within the next 7 days
+      quaytools.tags.quay_tag_info:
+        repository: myorg/app
+      register: active
+    - name: Show them
+      vars:
+        week_end: "{{ now().timestamp() | int + 7 * 86400 }}"
+      ansible.builtin.debug:
+        msg: >-
+          {{ active.tags | selectattr('end_ts') | selectattr('end_ts', 'le', week_end | int)
+             | map(attribute='name') | list }}
+
+- name: List every tag, active or not, that points at one manifest
+  quaytools.tags.quay_tag_info:
+    quay_host: https://quay.example.com
+    quay_token: "{{ quay_token }}"
+    repository: myorg/team/app
+    manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
+    only_active: false
+  register: by_digest
+
+- name: List the release tags (names containing "v1.")
+  quaytools.tags.quay_tag_info:
+    repository: myorg/app
+    filter_tag_name: like:v1.
+  register: releases
+
+- name: Read only the first 20 rows of a big repository, and whether there are more
+  quaytools.tags.quay_tag_info:
+    repository: myorg/big
+    page: 1
+    limit: 20
+  register: first_page
+"""
+
+RETURN = r"""
+tags:
+  description:
+    - The rows, in Quay's order (newest start first, then by name).
+    - With O(only_active=false) one tag name can appear several times, once per history row.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The tag name.
+      type: str
+      returned: always
+      sample: latest
+    manifest_digest:
+      description: The manifest the row points at.
+      type: str
+      returned: always
+      sample: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
+    active:
+      description:
+        - Whether the row is the tag now: it has no end, or its end (a scheduled expiration) is in the future.
+        - V(false) for rows of moved, deleted or expired tags.
+      type: bool
+      returned: always
+      sample: true
+    reversion:
+      description: Whether the row was created by a restore (M(quaytools.tags.quay_tag_restore) or Quay's UI).
+      type: bool
+      returned: always
+      sample: false
+    start_ts:
+      description: When the row started, in epoch seconds.
+      type: int
+      returned: always
+      sample: 1795905646
+    end_ts:
+      description:
+        - When the row ended or will end, in epoch seconds, or V(null) for a tag that does not expire.
+        - In the past for a moved, deleted or expired tag; in the future for an active tag with an expiration.
+      type: int
+      returned: always
+      sample: null
+    last_modified:
+      description: When the row started, in ISO 8601 (UTC).
+      type: str
+      returned: always
+      sample: "2026-11-28T22:40:46Z"
+    expiration:
+      description: RV(tags[].end_ts) in ISO 8601 (UTC), or V(null).
+      type: str
+      returned: always
+      sample: "2026-12-05T22:40:46Z"
+    is_manifest_list:
+      description: Whether the manifest is a manifest list or an OCI image index (a multi-architecture image).
+      type: bool
+      returned: always
+      sample: false
+    size:
+      description: The compressed size of the image's layers in bytes, or V(null) for a manifest list.
+      type: int
+      returned: always
+      sample: 2811478
+    immutable:
+      description: Whether the tag is immutable.
+      type: bool
+      returned: when the server has immutable tags enabled (Quay 3.17 and later with C(FEATURE_IMMUTABLE_TAGS))
+      sample: false
+    is_sparse:
+      description: Whether a child manifest of the list is missing from the repository.
+      type: bool
+      returned: for manifest lists, on Quay 3.17 and later
+      sample: false
+    child_manifest_count:
+      description: How many child manifests the list names.
+      type: int
+      returned: for manifest lists, on Quay 3.17 and later
+      sample: 2
+    present_child_count:
+      description: How many of them the repository has.
+      type: int
+      returned: for manifest lists, on Quay 3.17 and later
+      sample: 2
+    child_manifests_presence:
+      description: For each child manifest digest, whether the repository has it.
+      type: dict
+      returned: for manifest lists, on Quay 3.17 and later
+      sample:
+        "sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af": true
+        "sha256:74c2b08abad5892c18b7271be01107d08430dbf0045adf27b1e19668d23f59f5": true
+  sample:
+    - name: latest
+      manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
+      active: true
+      reversion: false
+      start_ts: 1795905646
+      end_ts: null
+      last_modified: "2026-11-28T22:40:46Z"
+      expiration: null
+      is_manifest_list: false
+      size: 58
+page:
+  description: The page number Quay answered for.
+  returned: when O(page) is set
+  type: int
+  sample: 2
+has_additional:
+  description: Whether Quay has more rows after this page.
+  returned: when O(page) is set
+  type: bool
+  sample: true
+api_requests:
+  description: How many HTTP requests were sent to Quay, retries included.
+  returned: always
+  type: int
+  sample: 1
+"""
+
+from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_info import run
+
+
+def main():
+    module = QuayModule(
+        argument_spec=dict(
+            repository=dict(type="str", required=True),
+            name=dict(type="str"),
+            filter_tag_name=dict(type="str"),
+            only_active=dict(type="bool", default=True, aliases=["only_active_tags"]),
+            manifest_digest=dict(type="str"),
+            page=dict(type="int"),
+            limit=dict(type="int", default=100),
+        ),
+        supports_check_mode=True,
+    )
+    run(module)
+
+
+if __name__ == "__main__":
+    main()
