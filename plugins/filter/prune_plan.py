@@ -1,0 +1,198 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 quaytools.tags contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: prune_plan
+short_description: Choose the tags a retention policy removes, with the reason for each tag
+version_added: 1.0.0
+author: quaytools.tags contributors (@quaytools)
+description:
+  - Takes the tags of one repository, as returned in RV(quaytools.tags.quay_tag_info#module:tags) by
+    M(quaytools.tags.quay_tag_info), and splits them into the tags a retention policy removes and the tags it keeps,
+    with the reason for every decision.
+  - It only computes; it never talks to Quay. Give the names it selects to M(quaytools.tags.quay_tag) with
+    O(quaytools.tags.quay_tag#module:state=absent), or use the P(quaytools.tags.prune#role) role, which does both.
+  - "Only active tags are considered: rows with C(active: false) (or, for raw Quay API rows, an C(end_ts) in the past)
+    are ignored, and when a name appears several times only its newest row counts."
+  - "Each active tag gets the first of these rules that applies:
+    (1) its name matches a O(protect) pattern: kept, rule C(protected);
+    (2) its name matches no O(match) pattern: kept, rule C(unmatched);
+    (3) it is one of the O(keep_newest) newest matches: kept, rule C(newest);
+    (4) O(keep_newest) or O(older_than) is set and Quay reported no start time: kept, rule C(no_start);
+    (5) it started less than O(older_than) ago: kept, rule C(too_young);
+    (6) O(protect_manifests) is true and it points at the manifest of a protected tag: kept, rule C(protected_manifest);
+    (7) otherwise it is removed, rule C(prune)."
+  - Regular expressions use Python syntax and must match the B(whole) tag name (C(re.fullmatch)). V(ci-.*) matches
+    C(ci-1234) but not C(old-ci-1234); write V(.*ci.*) for a substring.
+positional: _input
+options:
+  _input:
+    description:
+      - The tags of one repository, a list of dictionaries with at least C(name). C(start_ts) (epoch seconds),
+        C(manifest_digest) and C(active) (or C(end_ts)) are used when present.
+    type: list
+    elements: dict
+    required: true
+  match:
+    description:
+      - Regular expressions of the tags to consider for removal; a tag is a match when its name matches any of them.
+      - At least one is required. An empty policy is refused instead of pruning everything; use V(.*) to consider
+        every tag.
+    type: list
+    elements: str
+    required: true
+  older_than:
+    description:
+      - Remove only matches that started at least this long before O(now). A duration such as V(30d), V(2w),
+        V(36h) or V(1w2d) (units C(s), C(m), C(h), C(d), C(w)), or a number of seconds.
+      - Not set means age does not matter.
+    type: raw
+  keep_newest:
+    description:
+      - Keep this many of the newest matches (by start time, then by name), whatever their age.
+      - Tags protected by name are not matches and are not counted; tags kept only because they share a protected
+        manifest are matches and are counted.
+      - V(0) keeps none on this ground.
+    type: int
+    default: 0
+  protect:
+    description:
+      - Regular expressions of tags that are never removed, whatever the other options say.
+      - Give an empty list to protect nothing by name.
+    type: list
+    elements: str
+    default: [latest]
+  protect_manifests:
+    description:
+      - Keep a match that points at the same manifest as a protected tag, so that removing tags never removes the
+        last extra name of a protected image.
+      - Set to V(false) to let such tags go; the protected tag itself always stays.
+    type: bool
+    default: true
+  now:
+    description:
+      - The moment ages are measured from, as epoch seconds or an ISO 8601 date-time. Defaults to the current time of
+        the machine running the template (the Ansible controller).
+      - Give it to get a reproducible plan.
+    type: raw
+"""
+
+EXAMPLES = r"""
+- name: Read the active tags of a repository
+  quaytools.tags.quay_tag_info:
+    repository: myorg/app
+  register: app_tags
+
+- name: Plan the removal of CI tags older than 30 days, keeping the 10 newest and anything named latest or v*
+  ansible.builtin.set_fact:
+    app_plan: >-
+      {{ app_tags.tags | quaytools.tags.prune_plan(match=['ci-.*', 'pr-[0-9]+'], older_than='30d',
+                                                   keep_newest=10, protect=['latest', 'v[0-9.]+']) }}
+
+- name: Show what goes and why
+  ansible.builtin.debug:
+    msg: "{{ app_plan.prune | map(attribute='name') | zip(app_plan.prune | map(attribute='reason')) }}"
+
+- name: Delete them in one call
+  quaytools.tags.quay_tag:
+    repository: myorg/app
+    name: "{{ app_plan.prune | map(attribute='name') }}"
+    state: absent
+  when: app_plan.prune | length > 0
+
+- name: A reproducible plan, measured from a fixed moment
+  ansible.builtin.debug:
+    msg: "{{ app_tags.tags | quaytools.tags.prune_plan(match=['.*'], older_than='2w', now='2026-09-01T00:00:00Z') }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The decision for every active tag of the input, split in two lists.
+  type: dict
+  contains:
+    prune:
+      description: The tags the policy removes, newest first.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The tag name.
+          type: str
+          sample: ci-1234
+        manifest_digest:
+          description: The manifest the tag points at.
+          type: str
+          sample: sha256:8a0f4e7c3d2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f
+        start_ts:
+          description: When the tag started pointing at its manifest, epoch seconds.
+          type: int
+          sample: 1786000000
+        rule:
+          description: Always V(prune) in this list.
+          type: str
+          sample: prune
+        reason:
+          description: Why it goes, in words.
+          type: str
+          sample: "matches 'ci-.*', not among the 10 newest matches (#14 of 40), older than 30d (age 41d2h)"
+    keep:
+      description: The active tags the policy keeps, newest first, with the same keys as RV(_value.prune).
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The tag name.
+          type: str
+          sample: latest
+        manifest_digest:
+          description: The manifest the tag points at.
+          type: str
+          sample: sha256:8a0f4e7c3d2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f
+        start_ts:
+          description: When the tag started pointing at its manifest, epoch seconds.
+          type: int
+          sample: 1786000000
+        rule:
+          description:
+            - Why it stays, as a keyword; the first rule that applies.
+          type: str
+          choices:
+            protected: Its name matches a O(protect) pattern.
+            unmatched: Its name matches no O(match) pattern.
+            newest: It is one of the O(keep_newest) newest matches.
+            no_start: Quay reported no start time, and the policy needs its age or rank.
+            too_young: It started less than O(older_than) ago.
+            protected_manifest: It points at the manifest of a protected tag.
+          sample: protected
+        reason:
+          description: Why it stays, in words.
+          type: str
+          sample: "protected: matches protect pattern 'latest'"
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.quaytools.tags.plugins.module_utils._prune import DEFAULT_PROTECT, plan
+
+
+def prune_plan(tags, match=None, older_than=None, keep_newest=0, protect=DEFAULT_PROTECT, protect_manifests=True,
+               now=None):
+    """The retention plan for one repository's tags (see DOCUMENTATION)."""
+    try:
+        return plan(tags, match=match, older_than=older_than, keep_newest=keep_newest, protect=protect,
+                    protect_manifests=protect_manifests, now=now)
+    except ValueError as exc:
+        raise AnsibleFilterError("quaytools.tags.prune_plan: %s" % exc)
+
+
+class FilterModule(object):
+    """quaytools.tags filters."""
+
+    def filters(self):
+        return {"prune_plan": prune_plan}
