@@ -1,0 +1,216 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 quaytools.tags contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: quay_tag_restore
+short_description: Restore a Quay tag to a manifest from its history
+version_added: 1.0.0
+description:
+  - Points a tag of a Project Quay or Red Hat Quay repository back at a manifest, through Quay's restore endpoint.
+    This undoes a bad push or move, brings back a deleted or expired tag, or rolls a tag back to where it pointed
+    at a given time.
+  - 'Quay keeps the history of every tag: moving, deleting or expiring a tag ends its current row and keeps it.
+    Those rows, and the manifests they point at, stay restorable for the namespace''s time-machine window
+    (C(tag_expiration_s), 2 weeks by default, chosen by the organization from 0 s, 1 d, 1 w, 2 w or 4 w). After that
+    Quay''s garbage collector removes them and the restore fails with a message saying so.'
+  - The target is O(manifest_digest) when given; or the manifest the tag pointed at at the instant O(at), read from
+    its history; or, when neither is given, the manifest of its most recent history row if the tag is not active
+    (undelete). An active tag with neither option is left alone.
+  - The module reads the tag's history with one request, and sends the restore only when the active tag does not
+    already point at the target manifest. Quay itself would add a history row for every restore, even to the
+    same manifest, so a second run reports no change and adds nothing.
+  - A restore gives the tag a new history row without an expiration. An expiration the tag had is dropped
+    (Quay does so); a warning says when this happens.
+author: quaytools.tags contributors (@quaytools)
+requirements:
+  - requests
+options:
+  repository:
+    description:
+      - The repository, as C(namespace/name), for example V(myorg/app). Nested names such as V(myorg/team/app) are allowed.
+    type: str
+    required: true
+  name:
+    description:
+      - The tag to restore, for example V(latest).
+      - It is checked against Quay's tag name rules before any request (Quay's restore endpoint does not check it).
+    type: str
+    required: true
+    aliases:
+      - tag
+  manifest_digest:
+    description:
+      - Restore the tag to this manifest, for example V(sha256:0123...).
+      - Any manifest the repository still has qualifies, including one that only history rows reference (which
+        M(quaytools.tags.quay_tag) cannot point a tag at), or one that the tag never pointed at.
+      - Mutually exclusive with O(at).
+    type: str
+  at:
+    description:
+      - Restore the tag to the manifest it pointed at at this instant, read from its history.
+      - Epoch seconds (an integer or a number with decimals, or the same as a string), or an ISO 8601 date-time such as
+        V(2026-11-28T09:30:00Z) (a date-time without a zone is UTC, a date alone is midnight UTC).
+      - Quay records times to the second. On a second when the tag was moved, the row that started in that second wins.
+      - It is an error when the instant is in the future, before the oldest history row of the tag (it may have been
+        garbage-collected), or when the tag did not exist at that instant (it was deleted then). The message shows the
+        nearest history rows.
+      - Mutually exclusive with O(manifest_digest).
+    type: raw
+notes:
+  - The token needs the C(repo:write) scope and write access to the repository.
+  - Quay refuses to restore over an immutable tag. The module fails before sending anything when the history says
+    the active tag is immutable.
+  - On a repository in read-only or mirror mode Quay refuses the restore (HTTP 503).
+  - Quay's restore endpoint accepts any manifest of the repository, and creates the tag when it has no active row.
+    This module checks the tag name first, and with O(at) or no target option only restores manifests read from the
+    tag's own history.
+seealso:
+  - module: quaytools.tags.quay_tag_info
+    description: List tags and their history, for example to pick a manifest to restore.
+  - module: quaytools.tags.quay_tag
+    description: Create, move, expire, protect or delete tags.
+  - name: Red Hat Quay API reference, tag endpoints
+    description: The C(restoreTag) endpoint this module calls.
+    link: https://docs.redhat.com/en/documentation/red_hat_quay/3.15/html/red_hat_quay_api_reference/tag
+extends_documentation_fragment:
+  - quaytools.tags.connection
+  - quaytools.tags.attributes
+  - quaytools.tags.attributes.actiongroup_quay
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details:
+      - The diff shows the manifest digest and the expiration of the tag before and after the restore.
+"""
+
+EXAMPLES = r"""
+- name: Roll latest back after a bad push
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/quaytools.tags.quay:
+      quay_host: https://quay.example.com
+      quay_token: "{{ lookup('ansible.builtin.env', 'QUAY_TOKEN') }}"
+  tasks:
+    - name: Point latest back at the manifest it had before the push of 14:05 UTC
+      quaytools.tags.quay_tag_restore:
+        repository: myorg/app
+        name: latest
+        at: "2026-11-28T14:00:00Z"
+      register: rollback
+
+    - name: Say what changed
+      ansible.builtin.debug:
+        msg: "latest: {{ rollback.tag.previous_manifest_digest }} -> {{ rollback.tag.manifest_digest }}"
+
+- name: Bring back a tag that was deleted by mistake (no change if it is active)
+  quaytools.tags.quay_tag_restore:
+    repository: myorg/app
+    tag: v1.4.2
+
+- name: Restore a tag to a known manifest
+  quaytools.tags.quay_tag_restore:
+    repository: myorg/team/app
+    name: stable
+    manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
+
+- name: Incident rollback of prod in several repositories to where it was an hour ago
+  quaytools.tags.quay_tag_restore:
+    repository: "{{ item }}"
+    name: prod
+    at: "{{ now().timestamp() | int - 3600 }}"
+  loop:
+    - myorg/frontend
+    - myorg/backend
+    - myorg/worker
+  register: incident
+
+- name: Preview the same rollback without changing anything
+  quaytools.tags.quay_tag_restore:
+    repository: myorg/frontend
+    name: prod
+    at: "{{ now().timestamp() | int - 3600 }}"
+  check_mode: true
+  diff: true
+"""
+
+RETURN = r"""
+tag:
+  description: The tag after the restore (or after the restore that check mode predicts).
+  returned: success
+  type: dict
+  contains:
+    name:
+      description: The tag name.
+      type: str
+      returned: always
+      sample: latest
+    manifest_digest:
+      description: The manifest the tag points at after the restore.
+      type: str
+      returned: always
+      sample: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
+    previous_manifest_digest:
+      description: The manifest the active tag pointed at before, or V(null) when the tag was not active.
+      type: str
+      returned: always
+      sample: sha256:74c2b08abad5892c18b7271be01107d08430dbf0045adf27b1e19668d23f59f5
+  sample:
+    name: latest
+    manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
+    previous_manifest_digest: sha256:74c2b08abad5892c18b7271be01107d08430dbf0045adf27b1e19668d23f59f5
+diff:
+  description: The tag before and after, when run with C(--diff) or with C(diff) set on the task.
+  returned: in diff mode
+  type: dict
+  contains:
+    before:
+      description: The active tag before the restore; both values are V(null) when the tag was not active.
+      type: dict
+      returned: always
+      sample:
+        manifest_digest: sha256:74c2b08abad5892c18b7271be01107d08430dbf0045adf27b1e19668d23f59f5
+        expiration: "2026-12-05T10:00:00Z"
+    after:
+      description: The tag after the restore. The expiration is V(null) after a restore, which drops it.
+      type: dict
+      returned: always
+      sample:
+        manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
+        expiration: null
+api_requests:
+  description: How many HTTP requests were sent to Quay, retries included (one read, plus one restore when a change is due).
+  returned: always
+  type: int
+  sample: 2
+"""
+
+from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_restore import run
+
+
+def main():
+    module = QuayModule(
+        argument_spec=dict(
+            repository=dict(type="str", required=True),
+            name=dict(type="str", required=True, aliases=["tag"]),
+            manifest_digest=dict(type="str"),
+            at=dict(type="raw"),
+        ),
+        mutually_exclusive=[("manifest_digest", "at")],
+        supports_check_mode=True,
+    )
+    run(module)
+
+
+if __name__ == "__main__":
+    main()
