@@ -187,7 +187,7 @@ tags:
       sample: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
     active:
       description:
-        - Whether the row is the tag now: it has no end, or its end (a scheduled expiration) is in the future.
+        - Whether the row is the tag now, that is it has no end, or its end (a scheduled expiration) is in the future.
         - V(false) for rows of moved, deleted or expired tags.
       type: bool
       returned: always

@@ -45,8 +45,8 @@ MOVED = history(hist(D3, 100), hist(D2, 200, 100), hist(D1, 300, 200))
 DELETED = history(hist(D2, 200, 100), hist(D1, 300, 200))
 
 
-def expect_history(transport, body=MOVED):
-    transport.expect("GET", LIST_PATH, body=body)
+def expect_history(transport, body=None):
+    transport.expect("GET", LIST_PATH, body=MOVED if body is None else body)
 
 
 def expect_restore(transport):
