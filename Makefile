@@ -18,6 +18,8 @@ PYTEST_ARGS ?=
 # Extra arguments for ansible-test in `make sanity` / `make integration`, e.g. `make integration TARGETS=quay_tag`.
 SANITY_ARGS ?=
 TARGETS ?=
+# Where `make ee` writes the execution environment build context (default: a temporary directory).
+EE_CONTEXT ?=
 
 .PHONY: help venv unit sanity integration matrix lint build importer docs-lint docs molecule ee demo bench \
 	changelog clean test
@@ -59,7 +61,7 @@ molecule: venv ## molecule test for each scenario in extensions/molecule
 	@$(CI_DIR)/molecule.sh
 
 ee: venv ## ansible-builder create from meta/execution-environment.yml and check the build context
-	@$(CI_DIR)/ee.sh
+	@$(CI_DIR)/ee.sh $(EE_CONTEXT)
 
 demo: venv ## run playbooks/demo.yml against a local Quay emulator, with --diff
 	@$(CI_DIR)/demo.sh

@@ -9,7 +9,7 @@
 # shellcheck source=tests/ci/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-venv="$1"
+venv="$(cd "$1" && pwd)"
 command="$2"
 shift 2
 
@@ -26,6 +26,6 @@ copy="$(stage_collection "$work")"
 
 # --python X.Y makes ansible-test look for pythonX.Y on PATH: put the venv's interpreter first.
 export PATH="${venv}/bin:${PATH}"
-cd "$copy"
+cd "$copy" || exit 1
 log "ansible-test ${command} ($("${venv}/bin/ansible-test" --version), Python ${pyver}) in ${copy}"
 "${venv}/bin/ansible-test" "$command" --venv --python "$pyver" --color no "$@"

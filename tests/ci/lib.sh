@@ -10,7 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TMP_ROOT="${ROOT}/.tmp"
 NAMESPACE=quaytools
 COLLECTION=tags
-FQCN="${NAMESPACE}.${COLLECTION}"
+export FQCN="${NAMESPACE}.${COLLECTION}"
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PY_COLORS=0 NO_COLOR=1
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
@@ -51,10 +51,15 @@ newer_python() {
     return 0
 }
 
-# mktemp -d under .tmp/ (so a crashed run leaves its scratch where `make clean` finds it).
-scratch_dir() {
-    mkdir -p "${TMP_ROOT}"
-    mktemp -d "${TMP_ROOT}/$1.XXXXXX"
+# Keep .tmp/collections/ansible_collections/quaytools/tags -> the repository root, so the checkout is importable
+# as ansible_collections.quaytools.tags (pytest.ini puts .tmp/collections on sys.path). Prints .tmp/collections.
+collection_link() {
+    local link="${TMP_ROOT}/collections/ansible_collections/${NAMESPACE}/${COLLECTION}"
+    if [[ "$(readlink "$link" 2>/dev/null)" != "../../../.." ]]; then
+        mkdir -p "$(dirname "$link")"
+        ln -sfn ../../../.. "$link"
+    fi
+    echo "${TMP_ROOT}/collections"
 }
 
 # Files of the checkout that belong to the collection: tracked plus untracked-but-not-ignored files that exist.
@@ -86,15 +91,13 @@ install_get_pip_standin() {
     local python="$1" reqfile version cache="${HOME}/.ansible/test/cache"
     reqfile="$("$python" -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py"))')"
     mkdir -p "$cache"
-    for version in $(grep -oE "pip='[0-9.]+'" "$reqfile" | cut -d"'" -f2 | sort -u); do
-        local target="${cache}/get_pip_${version//./_}.py"
-        if [[ ! -f "$target" ]] || ! cmp -s "${ROOT}/tests/ci/get_pip_standin.py" "$target"; then
-            cp "${ROOT}/tests/ci/get_pip_standin.py" "$target"
-        fi
+    grep -oE "pip='[0-9.]+'" "$reqfile" | cut -d"'" -f2 | sort -u | while read -r version; do
+        cmp -s "${ROOT}/tests/ci/get_pip_standin.py" "${cache}/get_pip_${version//./_}.py" \
+            || cp "${ROOT}/tests/ci/get_pip_standin.py" "${cache}/get_pip_${version//./_}.py"
     done
 }
 
-# shellcheck is what ansible-test's shellcheck sanity test runs; without it shell scripts go unchecked.
+# ansible-test's shellcheck sanity test needs the shellcheck program; without it shell scripts go unchecked.
 # Install it from Debian when we may (root, non-interactive CI or explicitly allowed).
 ensure_shellcheck() {
     command -v shellcheck >/dev/null 2>&1 && return 0

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 # Copyright (c) 2026 quaytools.tags contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -99,7 +99,7 @@ def say(lock, message):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("steps", nargs="*", metavar="STEP", help="steps to run (default: %s)" % " ".join(DEFAULT))
     parser.add_argument("--list", action="store_true", help="list the steps and exit")
     args = parser.parse_args()
@@ -142,7 +142,7 @@ def main():
                 step.run(env)
                 say(lock, "ci: %s %s in %.0fs" % (step.name, step.status, step.seconds))
 
-        threads = [threading.Thread(target=worker) for _ in range(min(jobs, len(steps)))]
+        threads = [threading.Thread(target=worker) for dummy in range(min(jobs, len(steps)))]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -155,10 +155,11 @@ def main():
             print(tail(step.log, TAIL_LINES).rstrip())
 
     width = max(len(step.name) for step in every)
-    print("\n%-*s  %-7s  %8s  %s" % (width, "step", "result", "seconds", "note"))
+    row = "{0:<%d}  {1:<7}  {2:>8}  {3}" % width
+    print("\n" + row.format("step", "result", "seconds", "note"))
     for step in every:
-        print("%-*s  %-7s  %8.1f  %s" % (width, step.name, step.status, step.seconds, step.note))
-    print("%-*s  %-7s  %8.1f" % (width, "total", "", time.monotonic() - began))
+        print(row.format(step.name, step.status, "%.1f" % step.seconds, step.note).rstrip())
+    print(row.format("total (wall)", "", "%.1f" % (time.monotonic() - began), "").rstrip())
     for step in every:
         if step.status == "skipped":
             print("note: %s skipped: %s" % (step.name, step.note))
@@ -172,5 +173,6 @@ def main():
 
 
 if __name__ == "__main__":
-    shutil.which("make") or sys.exit("make is required")
+    if not shutil.which("make"):
+        sys.exit("make is required")
     sys.exit(main())

@@ -5,16 +5,12 @@
 # shellcheck source=tests/ci/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-venv="$1"
+venv="$(cd "$1" && pwd)"
 shift
 
-link="${TMP_ROOT}/collections/ansible_collections/${NAMESPACE}/${COLLECTION}"
-if [[ "$(readlink "$link" 2>/dev/null)" != "../../../.." ]]; then
-    mkdir -p "$(dirname "$link")"
-    ln -sfn ../../../.. "$link"
-fi
+collection_link >/dev/null
 
-cd "${ROOT}"
+cd "${ROOT}" || exit 1
 log "unit tests with $("${venv}/bin/ansible" --version | head -n1), $("${venv}/bin/python" -V)"
 # pytest exits 5 when it collects nothing: that is a failure here too (the gate would have tested nothing).
 exec "${venv}/bin/python" -m pytest "$@"
