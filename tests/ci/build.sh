@@ -37,7 +37,11 @@ doc() {
         printf '  ok    ansible-doc -t %-7s %s\n' "$type" "${FQCN}.${name}"
     else
         printf '  FAIL  ansible-doc -t %-7s %s\n' "$type" "${FQCN}.${name}"
-        sed 's/^/        /' "$err" "$out" | head -n 40
+        if [[ -s "$err" || -s "$out" ]]; then
+            sed 's/^/        /' "$err" "$out" | head -n 40
+        else
+            echo "        (ansible-doc printed nothing: no documentation found)"
+        fi
         failures=$((failures + 1))
     fi
 }
