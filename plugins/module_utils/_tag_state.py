@@ -308,7 +308,7 @@ def make_plan(request, current, immutable_supported, now):
             body = {}
             if expiration_write is not UNSET:
                 body["expiration"] = expiration_write
-                plan.actions.append("expiration cleared" if expiration_write is None else "expiration set to %s" % iso8601(stored_end))
+                plan.actions.append("expiration cleared" if expiration_write is None else "expiration set")
                 if expiration_write is not None and stored_end != expiration_write:
                     warnings.append("%s: Quay keeps an expiration between 1 hour and 104 weeks after the tag's start (%s); "
                                     "it stores %s instead of the requested %s"
@@ -337,6 +337,12 @@ def apply_plan(client, repository, plans):
                 else:
                     client.change_tag(repository, plan.name, **body)
             except QuayError as exc:
+                if exc.kind == "not_found" and kind == "move":
+                    # The repository was just read, so it is the manifest that Quay does not have (alive).
+                    exc.message = ("manifest %s is not available in %s (HTTP 404): Quay points a tag only at a manifest that an "
+                                   "active tag (or an active manifest list) of the repository references; for a manifest that "
+                                   "only the tag history references, use quaytools.tags.quay_tag_restore (%s %s)"
+                                   % (body["manifest_digest"], repository, exc.method, exc.path))
                 partial = [p.name for p in done]
                 if index > 0:
                     partial.append(plan.name)

@@ -190,7 +190,7 @@ tags:
       description: What was (or would be) done to the tag, in order.
       type: list
       elements: str
-      sample: ["moved from sha256:1f2e...", "expiration set to 2026-12-12T10:00:00Z"]
+      sample: ["moved from sha256:1f2e...", "expiration set"]
     manifest_digest:
       description: The manifest the tag points to, null when absent.
       type: str
