@@ -184,6 +184,19 @@ class Response:
         return json.loads(self.body.decode("utf-8")) if self.body else None
 
 
+_DATES = {}
+
+
+def format_date(seconds):
+    """email.utils.formatdate (RFC 2822, "-0000"), memoised: listing pages format two dates a row."""
+    text = _DATES.get(seconds)
+    if text is None:
+        if len(_DATES) > 100000:
+            _DATES.clear()
+        text = _DATES[seconds] = email.utils.formatdate(seconds)
+    return text
+
+
 def fr_json(status, data, headers=None):
     """A Flask-RESTful answer: json.dumps with default separators, then a newline."""
     return Response(status, (json.dumps(data) + "\n").encode("utf-8"), "application/json", headers)
@@ -435,25 +448,35 @@ class Repository:
             same.insert(bisect.bisect_left(same, key, key=_row_key), row)
 
     def load_rows(self, rows, now_ms):
-        """Bulk load (seed): sort once, then index."""
+        """Bulk load (seed): sort once, then index in one pass."""
         visible = [row for row in rows if not row.hidden]
         visible.sort(key=_row_key)
+        by_name = {}
+        current = {}
+        by_digest = {}
+        for row in visible:
+            name = row.name
+            same = by_name.get(name)
+            if same is None:
+                by_name[name] = [row]
+            else:
+                same.append(row)
+            if row.end_ms is None or row.end_ms > now_ms:
+                if name in current:
+                    raise SeedError("repository %s: tag %r has more than one alive row" % (self.full_name, name))
+                current[name] = row
+                names = by_digest.get(row.manifest)
+                if names is None:
+                    by_digest[row.manifest] = set([name])
+                else:
+                    names.add(name)
         self.rows = visible
         self.hidden = [row for row in rows if row.hidden]
-        self.by_name = {}
-        for row in visible:
-            self.by_name.setdefault(row.name, []).append(row)
-        self.current = {}
-        self.by_digest = {}
-        for name, same in self.by_name.items():
-            alive = [row for row in same if row.alive(now_ms)]
-            if len(alive) > 1:
-                raise SeedError("repository %s: tag %r has %d alive rows (at most one may be alive)" % (self.full_name, name, len(alive)))
-            if alive:
-                self._set_current(alive[0])
-        self.next_gc_ms = None
-        for row in rows:
-            self.note_end(row.end_ms)
+        self.by_name = by_name
+        self.current = current
+        self.by_digest = by_digest
+        ends = [row.end_ms for row in rows if row.end_ms is not None]
+        self.next_gc_ms = min(ends) + self.window_ms if ends else None
         self.changed()
 
     def alive_tag(self, name, now_ms):
@@ -1024,9 +1047,9 @@ class QuayModel:
         entry["is_manifest_list"] = manifest.is_list
         entry["size"] = manifest.size
         if start_s and start_s > 0:
-            entry["last_modified"] = email.utils.formatdate(start_s)
+            entry["last_modified"] = format_date(start_s)
         if end_s is not None:
-            entry["expiration"] = email.utils.formatdate(end_s)
+            entry["expiration"] = format_date(end_s)
         if manifest.is_list:
             presence = {}
             for child in manifest.children:
@@ -1254,9 +1277,9 @@ class QuayModel:
                 manifest = repo.manifests[row.manifest]
                 info = {"name": row.name, "size": manifest.size}
                 if row.start_ms // 1000 > 0:
-                    info["last_modified"] = email.utils.formatdate(row.start_ms // 1000)
+                    info["last_modified"] = format_date(row.start_ms // 1000)
                 if row.end_ms:
-                    info["expiration"] = email.utils.formatdate(row.end_ms // 1000)
+                    info["expiration"] = format_date(row.end_ms // 1000)
                 info["manifest_digest"] = row.manifest
                 tags[row.name] = info
             data["tags"] = tags
@@ -1497,9 +1520,11 @@ class _Handler(BaseHTTPRequestHandler):
             if response.close or truncate:
                 self.send_header("Connection", "close")
                 self.close_connection = True
-            self.end_headers()
+            # Headers and body leave in one write (one TCP segment for small answers).
+            self._headers_buffer.append(b"\r\n")
             if method != "HEAD" and response.status != 204:
-                self.wfile.write(response.body[:len(response.body) // 2] if truncate else response.body)
+                self._headers_buffer.append(response.body[:len(response.body) // 2] if truncate else response.body)
+            self.flush_headers()
             self.wfile.flush()
         except OSError:
             self.close_connection = True
