@@ -119,7 +119,7 @@ def _when(epoch):
     try:
         return iso8601(epoch)
     except (ValueError, OverflowError, OSError):
-        return "%s" % epoch
+        return "%d" % epoch if epoch == int(epoch) else "%s" % epoch
 
 
 def read_history(client, request):
@@ -165,8 +165,9 @@ def _find_at(request, rows, now):
     nearest = ["ended before: %s" % describe_row(before, now)] if before else []
     if after:
         nearest.append("started after: %s" % describe_row(after, now))
-    raise PlanError("at: %s did not exist at %s (it was deleted or had expired then). Nearest history rows: %s"
-                    % (where, when, "; ".join(nearest)))
+    hint = "" if after else ". Leave out at to bring the tag back on the manifest it had last"
+    raise PlanError("at: %s did not exist at %s (it was deleted or had expired then). Nearest history rows: %s%s"
+                    % (where, when, "; ".join(nearest), hint))
 
 
 def make_plan(request, rows, now):
