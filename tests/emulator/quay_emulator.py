@@ -589,7 +589,7 @@ class State:
     def __init__(self, seed, load_ms):
         self.config = dict(DEFAULT_CONFIG)
         for key, value in (seed.get("config") or {}).items():
-            if key == "clock":
+            if key == "clock" or key.startswith("_"):
                 continue
             if key not in DEFAULT_CONFIG:
                 raise SeedError("config: unknown key %r (known: %s)" % (key, ", ".join(sorted(DEFAULT_CONFIG))))

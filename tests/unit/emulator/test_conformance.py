@@ -1814,7 +1814,7 @@ def test_paging_speed_of_a_10000_tag_repository(make_emulator):
         assert answer.status == 200
     print("\n12000-row repository: loaded in %.0f ms; median HTTP round trip: %s; handler alone, 60 pages: median %.2f ms" % (
         load * 1000, ", ".join("%s %.2f ms" % item for item in timings.items()), statistics.median(handled) * 1000))
-    assert load < 2
+    assert load < 5
     assert statistics.median(handled) < 0.01
     for label, median in timings.items():
         assert median < 0.05 * 1000, (label, median)
