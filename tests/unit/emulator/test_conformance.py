@@ -26,6 +26,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections import OrderedDict
 
@@ -1710,6 +1711,41 @@ def test_connection_keep_alive(acme):
         assert connection.sock is first_socket
     finally:
         connection.close()
+
+
+def test_concurrent_writes_keep_one_alive_row_per_name(acme):
+    """Several clients moving and deleting the same tags at once: the state stays consistent."""
+    errors = []
+
+    def worker(number):
+        session = requests.Session()
+        headers = {"Authorization": "Bearer tok-admin", "Content-Type": "application/json"}
+        try:
+            for step in range(20):
+                name = "race%d" % (step % 3)
+                digest = (A, B, K1)[(number + step) % 3]
+                session.put(acme.url + APP + name, data=json.dumps({"manifest_digest": digest}), headers=headers, timeout=30)
+                if step % 4 == number % 4:
+                    session.delete(acme.url + APP + name, headers=headers, timeout=30)
+        except requests.RequestException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=worker, args=(number,)) for number in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    rows = [row_ for row_ in state_of(acme)["tags"] if row_["name"].startswith("race") and not row_["hidden"]]
+    assert len(rows) >= 120
+    assert len(set(row_["start_ms"] for row_ in rows)) == len(rows)
+    for name in ("race0", "race1", "race2"):
+        same = [row_ for row_ in rows if row_["name"] == name]
+        assert sum(1 for row_ in same if row_["alive"]) <= 1
+        assert all(row_["end_ms"] is not None for row_ in same[1:])
+        assert len(acme.tags("acme/app", specificTag=name)) == len(same)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
