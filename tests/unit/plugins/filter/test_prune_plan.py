@@ -276,6 +276,14 @@ def test_history_rows_of_one_name_count_once_using_the_newest_active_row():
                                "rule": "too_young", "reason": "younger than 30d (age 5d)"}]
 
 
+def test_two_active_rows_of_one_name_count_once_using_the_newest():
+    # Quay never lists two active rows for a name, but a hand-made input might: the newest row decides.
+    tags = [tag("ci-1", 40, D_OLD), tag("ci-1", 5, D_LATEST)]
+    result = prune_plan(tags, match=["ci-.*"], older_than="30d", now=NOW)
+    assert result["prune"] == []
+    assert [(e["name"], e["manifest_digest"], e["rule"]) for e in result["keep"]] == [("ci-1", D_LATEST, "too_young")]
+
+
 def test_every_active_tag_appears_once_newest_first_with_all_keys():
     tags = [tag("ci-old", 90), tag("latest", 2, D_LATEST), tag("keep", 1), tag("ci-new", 3)]
     result = prune_plan(tags, match=["ci-.*"], older_than="30d", now=NOW)
