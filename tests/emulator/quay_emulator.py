@@ -1345,7 +1345,7 @@ class FaultRule:
         if not isinstance(spec, dict):
             raise ValueError("a fault rule must be a JSON object")
         unknown = set(spec) - set(["method", "path", "query", "count", "skip", "status", "body", "content_type",
-                                   "headers", "delay", "action"])
+                                   "headers", "delay", "action", "retry_after_date"])
         if unknown:
             raise ValueError("unknown fault rule keys: %s" % ", ".join(sorted(unknown)))
         self.spec = dict(spec)
@@ -1360,6 +1360,8 @@ class FaultRule:
         self.delay = float(spec.get("delay", 1.0 if self.action == "delay" else 0.0))
         self.status = int(spec.get("status", 503))
         self.headers = [(str(key), str(value)) for key, value in (spec.get("headers") or {}).items()]
+        # Retry-After as an HTTP-date this many seconds after the answer (wall clock), computed when the rule fires.
+        self.retry_after_date = float(spec["retry_after_date"]) if spec.get("retry_after_date") is not None else None
         self.fired = 0
         if "body" in spec:
             body = spec["body"]
@@ -1386,7 +1388,10 @@ class FaultRule:
         return self.count > 0 and self.fired >= self.count
 
     def response(self):
-        return Response(self.status, self.body, self.content_type, self.headers)
+        headers = list(self.headers)
+        if self.retry_after_date is not None:
+            headers.append(("Retry-After", email.utils.formatdate(time.time() + self.retry_after_date, usegmt=True)))
+        return Response(self.status, self.body, self.content_type, headers)
 
     def to_dict(self):
         data = dict(self.spec)
