@@ -49,6 +49,8 @@ UNSET = object()
 # Statuses worth another attempt. 503 is transient unless Quay says the repository or registry is read-only.
 TRANSIENT_STATUSES = (429, 502, 503, 504)
 READONLY_MARKERS = ("read only or mirror mode", "is currently read-only", "is_readonly")
+# OpenSSL's words for a TLS handshake answered by a plain-HTTP server.
+PLAIN_HTTP_RE = re.compile(r"WRONG_VERSION_NUMBER|wrong version number|record layer failure|HTTP_REQUEST|http request", re.I)
 
 
 def _printable(value):
@@ -279,6 +281,10 @@ class QuayClient:
                 response = self.session.request(method, url, params=params, data=data, headers=headers,
                                                 timeout=self.timeout, verify=self._verify(), allow_redirects=False)
             except requests.exceptions.SSLError as exc:
+                if PLAIN_HTTP_RE.search(str(exc)):
+                    raise self._fail(
+                        "%s does not speak TLS (%s): if this server serves plain HTTP, write http:// in quay_host "
+                        "explicitly" % (self.base_url, self._short(exc)), "tls", method, path, attempts=attempt)
                 raise self._fail(
                     "TLS verification failed for %s: %s. Give the CA bundle that signed Quay's certificate in ca_path "
                     "(or QUAY_CA_PATH), or set validate_certs: false for a test server" % (self.base_url, self._short(exc)),
@@ -318,11 +324,11 @@ class QuayClient:
     @staticmethod
     def _short(exc):
         text = str(exc)
-        match = re.search(r"\[SSL: [^\]]+\][^')\"]*", text)
+        match = re.search(r"\[SSL: [^\]]+\][^'()\"]*", text)
         if match:
             return match.group(0).strip()
         match = re.search(r"(Read timed out|Connection refused|Connection reset by peer|Remote end closed connection without response|"
-                          r"Name or service not known|IncompleteRead\([^)]*\)|Connection broken[^'\")]*)", text)
+                          r"Name or service not known|(?:Connection broken: )?IncompleteRead\([^)]*\)|Connection broken[^'\")]*)", text)
         return match.group(1) if match else text[:200]
 
     @staticmethod
@@ -341,8 +347,12 @@ class QuayClient:
             return self._fail("Quay answered with a redirect (HTTP %d) to %s: check quay_host (scheme, host and any path prefix)"
                               % (status, response.headers.get("Location", "an unknown location")), "redirect", method, path, status,
                               server_message, attempts)
-        if error_type == "html" and status not in (401, 403, 404, 409):
-            return self._fail("Quay (or a proxy in front of it) answered HTTP %d with %s" % (status, server_message),
+        if error_type == "html":
+            # Quay's API errors are JSON (its {"error": ...} bodies sent as text/html too): an HTML page comes from a proxy,
+            # the web UI, a wrong path prefix or a crashed worker, so a 401/403/404 then says nothing about the token
+            # or the repository.
+            retried = (" after %d attempts" % attempts) if attempts > 1 else ""
+            return self._fail("Quay (or a proxy in front of it) answered HTTP %d%s with %s" % (status, retried, server_message),
                               "server" if status >= 500 else "bad_response", method, path, status, server_message, attempts)
         if status == 401 or (status == 403 and server_message and "csrf" in server_message.lower()):
             return self._fail("authentication failed (HTTP %d): the token is missing, invalid or expired. Check quay_token "

@@ -282,6 +282,33 @@ def test_tls_failure_is_not_retried(transport):
     assert "ca_path" in str(exc.value) and "CERTIFICATE_VERIFY_FAILED" in str(exc.value)
 
 
+@pytest.mark.parametrize("text", [
+    "HTTPSConnectionPool(host='q', port=8080): Max retries exceeded (Caused by SSLError(SSLError(1, '[SSL: WRONG_VERSION_NUMBER] "
+    "wrong version number (_ssl.c:1006)')))",
+    "HTTPSConnectionPool(host='q', port=8080): Max retries exceeded (Caused by SSLError(SSLError(1, '[SSL] record layer failure "
+    "(_ssl.c:1010)')))",
+])
+def test_https_to_a_plain_http_server_says_so(transport, text):
+    transport.expect("GET", TAGS_PATH, raises=requests.exceptions.SSLError(text))
+    client = make_client()
+    with pytest.raises(QuayError) as exc:
+        client.list_tags("org/app")
+    assert exc.value.kind == "tls" and client.requests_sent == 1
+    assert str(exc.value).startswith("https://quay.example.com does not speak TLS (")
+    assert "write http:// in quay_host explicitly" in str(exc.value) and "ca_path" not in str(exc.value)
+
+
+def test_short_exception_texts_keep_parentheses_balanced():
+    verify = requests.exceptions.SSLError("Max retries exceeded (Caused by SSLError(SSLCertVerificationError(1, '[SSL: "
+                                          "CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer "
+                                          "certificate (_ssl.c:1006)')))")
+    assert QuayClient._short(verify) == ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local "
+                                         "issuer certificate")
+    broken = requests.exceptions.ChunkedEncodingError("('Connection broken: IncompleteRead(282 bytes read, 282 more expected)', "
+                                                      "IncompleteRead(282 bytes read, 282 more expected))")
+    assert QuayClient._short(broken) == "Connection broken: IncompleteRead(282 bytes read, 282 more expected)"
+
+
 def test_delete_whose_answer_was_lost_counts_as_done(transport):
     transport.expect("DELETE", TAGS_PATH + "v1", raises=requests.exceptions.ReadTimeout("Read timed out."))
     transport.expect("DELETE", TAGS_PATH + "v1", status=404, body=NOT_FOUND)
@@ -392,6 +419,31 @@ def test_html_error_page_from_proxy(transport):
     with pytest.raises(QuayError) as exc:
         make_client().list_tags("org/app")
     assert "HTML page (502 Bad Gateway)" in str(exc.value)
+
+
+PROXY_403 = b"<html><head><title>403 Forbidden</title></head><body><center>nginx</center></body></html>"
+WERKZEUG_404 = b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found</p>\n"
+
+
+@pytest.mark.parametrize("status, body, title", [(403, PROXY_403, "403 Forbidden"), (404, WERKZEUG_404, "404 Not Found"),
+                                                 (401, b"<html><title>Log in</title></html>", "Log in")])
+def test_html_page_with_a_client_error_status_is_not_blamed_on_the_token_or_repository(transport, status, body, title):
+    transport.expect("GET", TAGS_PATH, status=status, body=body, headers={"Content-Type": "text/html"})
+    client = make_client()
+    with pytest.raises(QuayError) as exc:
+        client.list_tags("org/app")
+    assert exc.value.kind == "bad_response" and client.requests_sent == 1
+    assert str(exc.value) == ("Quay (or a proxy in front of it) answered HTTP %d with an HTML page (%s) instead of Quay's JSON: "
+                              "is quay_host pointing at a proxy or the web UI? (GET %s)" % (status, title, TAGS_PATH))
+
+
+def test_html_page_after_retries_says_how_many_attempts(transport):
+    for _i in range(2):
+        transport.expect("GET", TAGS_PATH, status=502, body=HTML)
+    with pytest.raises(QuayError) as exc:
+        make_client(retries=1).list_tags("org/app")
+    assert "answered HTTP 502 after 2 attempts with an HTML page (502 Bad Gateway)" in str(exc.value)
+    assert exc.value.attempts == 2 and exc.value.kind == "server"
 
 
 def test_wrong_success_status(transport):
