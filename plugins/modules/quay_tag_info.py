@@ -96,14 +96,12 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-- name: Read Quay tags with one set of connection options
-  hosts: localhost
-  gather_facts: false
+- name: Read Quay tags with the connection set once
   module_defaults:
     group/quaytools.tags.quay:
       quay_host: https://quay.example.com
-      quay_token: "{{ lookup('ansible.builtin.env', 'QUAY_TOKEN') }}"
-  tasks:
+      quay_token: "{{ quay_token }}"
+  block:
     - name: List the active tags of myorg/app
       quaytools.tags.quay_tag_info:
         repository: myorg/app
@@ -131,16 +129,12 @@ EXAMPLES = r"""
           {{ row.manifest_digest if row and (row.end_ts is none or row.end_ts > yesterday | int)
              else 'latest did not exist 24 hours ago' }}
 
-    - name: List the tags that expire within the next 7 days
-      quaytools.tags.quay_tag_info:
-        repository: myorg/app
-      register: active
-    - name: Show them
+    - name: Show the active tags that expire within the next 7 days
       vars:
         week_end: "{{ now().timestamp() | int + 7 * 86400 }}"
       ansible.builtin.debug:
         msg: >-
-          {{ active.tags | selectattr('end_ts') | selectattr('end_ts', 'le', week_end | int)
+          {{ app_tags.tags | selectattr('end_ts') | selectattr('end_ts', 'le', week_end | int)
              | map(attribute='name') | list }}
 
 - name: List every tag, active or not, that points at one manifest

@@ -93,15 +93,13 @@ attributes:
 """
 
 EXAMPLES = r"""
-- name: Roll latest back after a bad push
-  hosts: localhost
-  gather_facts: false
+- name: Roll back and undelete with the connection set once
   module_defaults:
     group/quaytools.tags.quay:
       quay_host: https://quay.example.com
-      quay_token: "{{ lookup('ansible.builtin.env', 'QUAY_TOKEN') }}"
-  tasks:
-    - name: Point latest back at the manifest it had before the push of 14:05 UTC
+      quay_token: "{{ quay_token }}"
+  block:
+    - name: Point latest back at the manifest it had before the bad push of 14:05 UTC
       quaytools.tags.quay_tag_restore:
         repository: myorg/app
         name: latest
@@ -112,10 +110,10 @@ EXAMPLES = r"""
       ansible.builtin.debug:
         msg: "latest: {{ rollback.tag.previous_manifest_digest }} -> {{ rollback.tag.manifest_digest }}"
 
-- name: Bring back a tag that was deleted by mistake (no change if it is active)
-  quaytools.tags.quay_tag_restore:
-    repository: myorg/app
-    tag: v1.4.2
+    - name: Bring back a tag that was deleted by mistake (no change if it is active)
+      quaytools.tags.quay_tag_restore:
+        repository: myorg/app
+        tag: v1.4.2
 
 - name: Restore a tag to a known manifest
   quaytools.tags.quay_tag_restore:
