@@ -97,6 +97,8 @@ class QuayModule:
 
     def fail(self, msg, **result):
         self.warn_retries()
+        if self._client is not None:
+            result.setdefault("api_requests", self._client.requests_sent)
         self.module.fail_json(msg=msg, **result)
 
     def fail_from_error(self, error, **result):

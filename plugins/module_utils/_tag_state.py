@@ -163,6 +163,47 @@ def read_current(client, repository, names, now):
     return dict((name, found.get(name)) for name in names), rows_seen
 
 
+def _references(row, digest):
+    """Whether an active row makes ``digest`` taggable: it points at it, or at a manifest list that holds it."""
+    return row.get("manifest_digest") == digest or digest in (row.get("child_manifests_presence") or {})
+
+
+def digest_available(client, repository, digest, rows_seen, now):
+    """Whether Quay would accept a PUT of ``digest``: an active tag (or active manifest list) references it.
+
+    Looks in the rows already read first; otherwise pages through the active tags, stopping when found.
+    """
+    if any(_references(row, digest) for row in rows_seen if row.get("end_ts") is None or row["end_ts"] > now):
+        return True
+    page = 1
+    while True:
+        data = client.list_tags(repository, only_active=True, page=page, limit=PAGE_SIZE)
+        if any(_references(row, digest) for row in data["tags"]):
+            return True
+        if not data.get("has_additional") or not data["tags"]:
+            return False
+        page += 1
+
+
+def check_digests(client, request, plans, rows_seen, now, check_mode):
+    """Fail before any write when a move targets a manifest Quay would refuse (404).
+
+    Only ``manifest_digest`` can name such a manifest (a source tag's manifest is alive by definition). In check
+    mode this is what makes the prediction exact; in a real run it is needed only when another write would go
+    first (the move's own 404 would otherwise stop the task before anything changed).
+    """
+    if request.manifest_digest is None:
+        return
+    writes = [(plan, kind) for plan in plans for kind, _body in plan.writes]
+    moves = [index for index, (_plan, kind) in enumerate(writes) if kind == "move"]
+    if not moves or (not check_mode and moves[0] == 0):
+        return
+    if not digest_available(client, request.repository, request.manifest_digest, rows_seen, now):
+        raise PlanError("manifest %s is not available in %s: Quay points a tag only at a manifest that an active tag "
+                        "(or an active manifest list) of the repository references; for a manifest that only the tag "
+                        "history references, use quaytools.tags.quay_tag_restore" % (request.manifest_digest, request.repository))
+
+
 def immutability_reported(client, repository, rows_seen):
     """Whether the server reports per-tag immutability (Quay 3.17+ with FEATURE_IMMUTABLE_TAGS)."""
     if rows_seen:
@@ -388,6 +429,7 @@ def run(module):
         else:
             supported = any("immutable" in row for row in rows_seen) or None
         plans, warnings = make_plan(request, current, supported, now)
+        check_digests(client, request, plans, rows_seen, now, module.check_mode)
     except QuayError as exc:
         module.fail_from_error(exc, changed=False)
     except PlanError as exc:

@@ -40,11 +40,11 @@ def page(*rows, **kwargs):
 
 def four_passes(run_module, transport, args, script_read, script_write, diff=True):
     """Check mode then real: same result, no writes in check mode, exactly the scripted writes in the real run."""
-    script_read(transport)
+    script_read(transport, True)
     checked = run_module(quay_tag.main, args, check_mode=True, diff=diff)
     assert transport.writes == []
     reads = len(transport.calls)
-    script_read(transport)
+    script_read(transport, False)
     script_write(transport)
     real = run_module(quay_tag.main, args, diff=diff)
     for result in (checked, real):
@@ -55,8 +55,10 @@ def four_passes(run_module, transport, args, script_read, script_write, diff=Tru
 
 
 def test_create_one_tag(run_module, transport):
-    def read(t):
+    def read(t, check):
         t.expect("GET", LIST, body=page())
+        if check:  # check mode confirms Quay would accept the digest (an active tag references it)
+            t.expect("GET", LIST, body=page(row("latest", D1)))
 
     def write(t):
         t.expect("PUT", LIST + "stable", status=201, body="Updated")
@@ -80,25 +82,29 @@ def test_unchanged_tag_sends_one_get_and_no_put(run_module, transport):
 
 
 def test_move_then_expiration_in_two_puts(run_module, transport):
-    def read(t):
+    def read(t, check):
         t.expect("GET", LIST, body=page(row("stable", D1, end=NOW + 3 * 86400)))
+        if check:
+            t.expect("GET", LIST, body=page(row("stable", D1), row("candidate", D2)))
 
     def write(t):
         t.expect("PUT", LIST + "stable", status=201, body="Updated")
         t.expect("PUT", LIST + "stable", status=201, body="Updated")
 
+    began = time.time()
     result, calls = four_passes(run_module, transport, {"repository": "org/app", "name": "stable", "manifest_digest": D2,
                                                         "expiration": "2w"}, read, write)
+    ended = time.time()
     move, expire = calls[1:]
     assert move.body == {"manifest_digest": D2}
     assert set(expire.body) == {"expiration"}
-    assert abs(expire.body["expiration"] - (NOW + 14 * 86400)) <= 5
+    assert int(began) + 14 * 86400 <= expire.body["expiration"] <= ended + 14 * 86400
     assert result["tags"][0]["actions"][0] == "moved from " + D1
     assert result["diff"]["before"]["stable"]["manifest_digest"] == D1
 
 
 def test_source_tag_promotion_reads_one_page(run_module, transport):
-    def read(t):
+    def read(t, check):
         t.expect("GET", LIST, body=page(row("candidate", D2), row("stable", D1), row("prod", D1)))
 
     def write(t):
@@ -150,7 +156,7 @@ def test_relative_expiration_later_is_pulled_in(run_module, transport):
     transport.expect("PUT", LIST + "pr-1", status=201, body="Updated")
     result = run_module(quay_tag.main, {"repository": "org/app", "name": "pr-1", "expiration": "1w2d"})
     assert result["changed"] is True
-    assert abs(transport.calls[1].body["expiration"] - (NOW + 9 * 86400)) <= 5
+    assert int(time.time()) - 60 + 9 * 86400 <= transport.calls[1].body["expiration"] <= time.time() + 9 * 86400
 
 
 def test_absolute_expiration_compared_with_clamped_value(run_module, transport):
@@ -217,6 +223,8 @@ def test_make_immutable(run_module, transport):
 
 def test_moving_immutable_tag_clears_immutability_first_when_asked(run_module, transport):
     transport.expect("GET", LIST, body=page(row("v1", D1, immutable=True)))
+    # clearing immutability goes first, so D2 is confirmed available before any write
+    transport.expect("GET", LIST, body=page(row("v1", D1, immutable=True), row("v2", D2, immutable=False)))
     transport.expect("PUT", LIST + "v1", status=201, body="Updated")
     transport.expect("PUT", LIST + "v1", status=201, body="Updated")
     run_module(quay_tag.main, {"repository": "org/app", "name": "v1", "manifest_digest": D2, "immutable": False})
@@ -279,3 +287,51 @@ def test_token_never_in_output(run_module, transport):
     result = run_module(quay_tag.main, {"repository": "org/app", "name": "x"})
     assert result["failed"] is True and "token is missing, invalid or expired" in result["msg"]
     assert TOKEN not in repr(result)
+
+
+def test_check_mode_predicts_unavailable_digest(run_module, transport):
+    # check mode: the tag would be created on D2, but no active tag references D2, so the real PUT would get 404
+    transport.expect("GET", LIST, body=page())
+    transport.expect("GET", LIST, body=page(row("other", D1)))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v9", "manifest_digest": D2}, check_mode=True)
+    assert result["failed"] is True and "manifest %s is not available in org/app" % D2 in result["msg"]
+    assert transport.calls[1].query == {"onlyActiveTags": "true", "page": "1", "limit": "100"}
+    assert transport.writes == []
+
+
+def test_check_mode_accepts_child_of_active_manifest_list(run_module, transport):
+    lst = dict(row("multi", "sha256:" + "3" * 64), is_manifest_list=True, child_manifests_presence={D2: True})
+    transport.expect("GET", LIST, body=page())
+    transport.expect("GET", LIST, body=page(lst))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v9", "manifest_digest": D2}, check_mode=True)
+    assert result["changed"] is True and result["tags"][0]["actions"] == ["created"]
+
+
+def test_real_run_checks_digest_when_another_write_goes_first(run_module, transport):
+    # Clearing immutability would go before the move to D3, which no active tag references:
+    # the real run confirms D3 before writing anything, and fails without half-applying.
+    d3 = "sha256:" + "3" * 64
+    transport.expect("GET", LIST, body=page(row("a", D1, immutable=True)))
+    transport.expect("GET", LIST, body=page(row("a", D1, immutable=True), row("b", D2, immutable=False)))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "a", "manifest_digest": d3, "immutable": False})
+    assert result["failed"] is True and "manifest %s is not available in org/app" % d3 in result["msg"]
+    assert transport.writes == []
+
+
+def test_real_run_finds_digest_among_rows_already_read(run_module, transport):
+    # "a" already points at D2, so D2 is available: no extra read before expiring "a" and moving "b"
+    transport.expect("GET", LIST, body=page(row("a", D2, end=NOW + 999), row("b", D1)))
+    transport.expect("PUT", LIST + "a", status=201, body="Updated")
+    transport.expect("PUT", LIST + "b", status=201, body="Updated")
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": ["a", "b"], "manifest_digest": D2,
+                                        "expiration": "never"})
+    assert result["changed"] is True and result["api_requests"] == 3
+    assert [c.body for c in transport.writes] == [{"expiration": None}, {"manifest_digest": D2}]
+
+
+def test_real_run_relies_on_the_put_when_the_move_goes_first(run_module, transport):
+    transport.expect("GET", LIST, body=page())
+    transport.expect("PUT", LIST + "v9", status=404, body=NOT_FOUND)
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v9", "manifest_digest": D2})
+    assert result["failed"] is True and "is not available in org/app" in result["msg"]
+    assert "no tag was changed" in result["msg"] and result["api_requests"] == 2
