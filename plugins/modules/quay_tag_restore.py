@@ -68,6 +68,9 @@ notes:
   - Quay refuses to restore over an immutable tag. The module fails before sending anything when the history says
     the active tag is immutable.
   - On a repository in read-only or mirror mode Quay refuses the restore (HTTP 503).
+  - Quay re-signs a Docker schema 1 manifest for each tag name, so a tag restored to such a manifest can end up on
+    another digest than the one asked for, and the next run restores it again. Schema 2 and OCI manifests are kept
+    as they are.
   - Quay's restore endpoint accepts any manifest of the repository, and creates the tag when it has no active row.
     This module checks the tag name first, and with O(at) or no target option only restores manifests read from the
     tag's own history.
@@ -186,7 +189,10 @@ diff:
         manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
         expiration: null
 api_requests:
-  description: How many HTTP requests were sent to Quay, retries included (one read, plus one restore when a change is due).
+  description:
+    - How many HTTP requests were sent to Quay, retries included.
+    - One read of the tag's history (more for a name with over 100 history rows), plus the restore when a change is
+      due and not in check mode.
   returned: always
   type: int
   sample: 2
