@@ -368,8 +368,13 @@ def make_plan(request, current, immutable_supported, now):
 
 
 def apply_plan(client, repository, plans):
-    """Send the writes in order. On failure, raise ``PartialFailure`` naming what was already done."""
+    """Send the writes in order; return warnings. On failure, raise ``PartialFailure`` naming what was already done.
+
+    A DELETE answered 404 means the tag stopped being active after it was read (another run deleted it, or it
+    expired): it is absent, as wanted, so that tag counts as unchanged by this run and a warning says why.
+    """
     done = []
+    warnings = []
     for plan in plans:
         for index, (kind, body) in enumerate(plan.writes):
             try:
@@ -378,6 +383,12 @@ def apply_plan(client, repository, plans):
                 else:
                     client.change_tag(repository, plan.name, **body)
             except QuayError as exc:
+                if exc.kind == "not_found" and kind == "delete":
+                    warnings.append("%s: not active any more when this task deleted it (HTTP 404): another run deleted it or "
+                                    "it expired after it was read; it is absent, as wanted" % plan.name)
+                    plan.writes = []
+                    plan.actions = []
+                    break
                 if exc.kind == "not_found" and kind == "move":
                     # The repository was just read, so it is the manifest that Quay does not have (alive).
                     exc.message = ("manifest %s is not available in %s (HTTP 404): Quay points a tag only at a manifest that an "
@@ -390,7 +401,7 @@ def apply_plan(client, repository, plans):
                 raise PartialFailure(exc, partial, plan.name)
         if plan.writes:
             done.append(plan)
-    return done
+    return warnings
 
 
 class PartialFailure(Exception):
@@ -436,10 +447,10 @@ def run(module):
         module.fail(str(exc), changed=False)
     for warning in warnings:
         module.module.warn(warning)
-    result = build_result(plans, warnings, module.diff_mode)
     if not module.check_mode:
         try:
-            apply_plan(client, request.repository, plans)
+            for warning in apply_plan(client, request.repository, plans):
+                module.module.warn(warning)
         except PartialFailure as failure:
             suffix = ("; tags changed before the failure: %s" % ", ".join(failure.changed)) if failure.changed else \
                 "; no tag was changed"
@@ -447,4 +458,4 @@ def run(module):
                                              failure.error.path, failure.error.status, failure.error.server_message,
                                              failure.error.attempts),
                                    changed=bool(failure.changed), changed_tags=failure.changed, failed_tag=failure.failed)
-    module.exit(**result)
+    module.exit(**build_result(plans, warnings, module.diff_mode))

@@ -248,6 +248,22 @@ def test_half_way_failure_lists_changed_tags(run_module, transport):
     assert "read-only or mirror mode" in result["msg"] and "tags changed before the failure: a, b" in result["msg"]
 
 
+def test_tag_deleted_by_another_run_meanwhile_is_absent_as_wanted(run_module, transport):
+    """Two runs delete b at once: this one read b active, the other deleted it first; b is absent, as declared."""
+    transport.expect("GET", LIST, body=page(row("a"), row("b"), row("c")))
+    transport.expect("DELETE", LIST + "a", status=204)
+    transport.expect("DELETE", LIST + "b", status=404, body=NOT_FOUND)
+    transport.expect("DELETE", LIST + "c", status=204)
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": ["a", "b", "c"], "state": "absent"}, diff=True)
+    assert not result.get("failed") and result["changed"] is True
+    assert [(t["name"], t["state"], t["changed"], t["actions"]) for t in result["tags"]] == [
+        ("a", "absent", True, ["deleted"]), ("b", "absent", False, []), ("c", "absent", True, ["deleted"])]
+    assert result["diff"]["after"]["b"] == {"state": "absent"}
+    assert [w for w in result["warnings"] if w.startswith("b: ")] == [
+        "b: not active any more when this task deleted it (HTTP 404): another run deleted it or it expired after it was "
+        "read; it is absent, as wanted"]
+
+
 @pytest.mark.parametrize("args, words", [
     ({"repository": "Org/app", "name": "x"}, "repository:"),
     ({"repository": "org/app", "name": []}, "name: give at least one"),
