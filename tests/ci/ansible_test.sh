@@ -4,8 +4,10 @@
 # usage: tests/ci/ansible_test.sh VENV_DIR sanity|integration|units [ansible-test arguments...]
 #
 # ansible-test refuses a symlinked collection root, so the git-tracked and untracked-but-not-ignored files are
-# copied to a temporary tree (removed afterwards unless KEEP_TMP=1). Tests run with --venv under the venv's
-# Python; the get-pip stand-in makes --venv work without the download host.
+# copied to a temporary tree (removed afterwards unless KEEP_TMP=1).
+# sanity runs with --venv (each test in the virtual environment ansible-test builds for it, under the venv's
+# Python); the get-pip stand-in makes --venv work without the download host. Integration and units run in
+# VENV_DIR itself (--local): it already holds ansible-core and the tests' requirements, so no per-run venv.
 # shellcheck source=tests/ci/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -15,8 +17,13 @@ shift 2
 
 python="${venv}/bin/python"
 pyver="$(python_version "$python")"
-install_get_pip_standin "$python"
-[[ "$command" == sanity ]] && ensure_shellcheck
+if [[ "$command" == sanity ]]; then
+    install_get_pip_standin "$python"
+    ensure_shellcheck
+    environment=(--venv --python "$pyver")
+else
+    environment=(--local)
+fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/${FQCN}-${command}.XXXXXX")"
 if [[ "${KEEP_TMP:-0}" != 1 ]]; then
@@ -28,4 +35,4 @@ copy="$(stage_collection "$work")"
 export PATH="${venv}/bin:${PATH}"
 cd "$copy" || exit 1
 log "ansible-test ${command} ($("${venv}/bin/ansible-test" --version), Python ${pyver}) in ${copy}"
-"${venv}/bin/ansible-test" "$command" --venv --python "$pyver" --color no "$@"
+"${venv}/bin/ansible-test" "$command" "${environment[@]}" --color no "$@"

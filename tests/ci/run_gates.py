@@ -59,6 +59,7 @@ class Step:
         self.log = os.path.join(LOG_DIR, name + ".log")
         self.status = "not run"
         self.seconds = 0.0
+        self.cpu = 0.0
         self.note = ""
 
     def run(self, env):
@@ -66,10 +67,16 @@ class Step:
         with open(self.log, "w") as log:
             log.write("$ %s\n" % " ".join(self.command))
             log.flush()
-            returncode = subprocess.call(
+            process = subprocess.Popen(
                 self.command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
             )
+            # wait4 gives the CPU time of this step's whole process tree (its waited-for descendants included),
+            # a figure that does not depend on what else the machine is doing.
+            dummy, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
         self.seconds = time.monotonic() - start
+        self.cpu = usage.ru_utime + usage.ru_stime
+        returncode = process.returncode
         if returncode == 0:
             self.status = "passed"
         elif returncode == SKIPPED:
@@ -120,9 +127,9 @@ def main():
 
     # One serial step first: the shared .venv every other step uses (built once, not raced for).
     setup = Step("setup")
-    say(lock, "ci: setup (.venv from requirements-dev.txt)")
+    say(lock, "--> setup (.venv from requirements-dev.txt)")
     setup.run(env)
-    say(lock, "ci: setup %s in %.0fs" % (setup.status, setup.seconds))
+    say(lock, "--> setup %s in %.0fs" % (setup.status, setup.seconds))
 
     steps = [Step(name) for name in (args.steps or DEFAULT)]
     if setup.status != "passed":
@@ -138,9 +145,9 @@ def main():
                     if not queue:
                         return
                     step = queue.pop(0)
-                say(lock, "ci: %s started" % step.name)
+                say(lock, "--> %s started" % step.name)
                 step.run(env)
-                say(lock, "ci: %s %s in %.0fs" % (step.name, step.status, step.seconds))
+                say(lock, "--> %s %s in %.0fs" % (step.name, step.status, step.seconds))
 
         threads = [threading.Thread(target=worker) for dummy in range(min(jobs, len(steps)))]
         for thread in threads:
@@ -155,11 +162,13 @@ def main():
             print(tail(step.log, TAIL_LINES).rstrip())
 
     width = max(len(step.name) for step in every)
-    row = "{0:<%d}  {1:<7}  {2:>8}  {3}" % width
-    print("\n" + row.format("step", "result", "seconds", "note"))
+    row = "{0:<%d}  {1:<7}  {2:>8}  {3:>8}  {4}" % width
+    print("\n" + row.format("step", "result", "wall s", "cpu s", "note"))
     for step in every:
-        print(row.format(step.name, step.status, "%.1f" % step.seconds, step.note).rstrip())
-    print(row.format("total (wall)", "", "%.1f" % (time.monotonic() - began), "").rstrip())
+        print(row.format(step.name, step.status, "%.1f" % step.seconds, "%.1f" % step.cpu, step.note).rstrip())
+    print(row.format("total", "", "%.1f" % (time.monotonic() - began), "%.1f" % sum(step.cpu for step in every), "").rstrip())
+    print("(wall: elapsed time of the step, steps overlap; cpu: user + system time of its processes; load average "
+          "at the end: %s)" % " ".join("%.1f" % value for value in os.getloadavg()))
     for step in every:
         if step.status == "skipped":
             print("note: %s skipped: %s" % (step.name, step.note))
