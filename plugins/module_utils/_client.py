@@ -480,8 +480,8 @@ class QuayClient:
     def delete_tag(self, repository, tag):
         """DELETE: end the active tag (it stays in the history, restorable)."""
         path = self._tag_path(repository, tag)
-        self._request("DELETE", path, expect=(204,), context={"op": "delete", "repository": repository, "tag": tag,
-                                                                "expected": "204"})
+        self._request("DELETE", path, expect=(204,),
+                      context={"op": "delete", "repository": repository, "tag": tag, "expected": "204"})
 
     def restore_tag(self, repository, tag, manifest_digest):
         """POST .../restore: point the tag at a manifest the repository still has (history included)."""

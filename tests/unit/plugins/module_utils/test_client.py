@@ -403,8 +403,9 @@ def test_expiration_404_names_inactive_tag(transport):
     assert "tag v1 is not active in org/app" in str(exc.value)
 
 
-@pytest.mark.parametrize("status, body", [(200, HTML), (200, b'{"tags": [{"name": "la'), (200, b""), (200, b'"Updated"'),
-                                           (200, b'{"page": 1}')])
+@pytest.mark.parametrize("status, body", [
+    (200, HTML), (200, b'{"tags": [{"name": "la'), (200, b""), (200, b'"Updated"'), (200, b'{"page": 1}'),
+])
 def test_bad_success_bodies(transport, status, body):
     transport.expect("GET", TAGS_PATH, status=status, body=body)
     client = make_client()
