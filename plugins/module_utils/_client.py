@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import random
 import re
 import time
@@ -212,6 +213,8 @@ class QuayClient:
         self.max_retry_after = max_retry_after
         self._session = session
         self._configured = False
+        self._proxies = None
+        self._env_ca_bundle = None
         self._sleep = sleep
         self.requests_sent = 0
         self.warnings = []
@@ -227,6 +230,13 @@ class QuayClient:
             if self._token:
                 # An auth callable (not just a header) keeps requests from replacing it with ~/.netrc credentials.
                 self._session.auth = self._bearer
+                if self._session.trust_env:
+                    # With trust_env, requests reads the proxy variables (twice) and the CA bundle variables from the
+                    # environment on every request. Every request goes to one host and the environment does not change
+                    # during a run: read them once, as requests would, and pass them with each request.
+                    self._proxies = requests.utils.get_environ_proxies(self.base_url + "/")
+                    self._env_ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+                    self._session.trust_env = False
             if not self.validate_certs:
                 requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
             self._configured = True
@@ -248,7 +258,7 @@ class QuayClient:
     def _verify(self):
         if not self.validate_certs:
             return False
-        return self.ca_path or True
+        return self.ca_path or self._env_ca_bundle or True
 
     def _scrub(self, text):
         if text and self._token and self._token in text:
@@ -278,8 +288,9 @@ class QuayClient:
             attempt += 1
             self.requests_sent += 1
             try:
-                response = self.session.request(method, url, params=params, data=data, headers=headers,
-                                                timeout=self.timeout, verify=self._verify(), allow_redirects=False)
+                session = self.session
+                response = session.request(method, url, params=params, data=data, headers=headers, proxies=self._proxies,
+                                           timeout=self.timeout, verify=self._verify(), allow_redirects=False)
             except requests.exceptions.SSLError as exc:
                 if PLAIN_HTTP_RE.search(str(exc)):
                     raise self._fail(
