@@ -136,13 +136,14 @@ TRANSIENT = {
         [r"^POST \S+/tag/stable/restore: HTTP 503; retried in 1\.0 s \(attempt 2 of 4\)$"]),
 }
 
-# A DELETE whose answer is lost after Quay applied it: read timeout 1 s, answer sent after 1.05 s, retry no sooner than
-# 1.25 s; the retry finds the tag gone (404), which is what the task wanted.
+# A DELETE whose answer is lost after Quay applied it: read timeout 1 s, the first DELETE handled after 1.05 s, the
+# retry (sent no sooner than 1.25 s) held 0.5 s more; the retry finds the tag gone (404), which is what the task wanted.
 ANSWER_LOST = {
     "delete-answer-lost": (
         {"module": "quay_tag", "args": {"repository": repo("delete-answer-lost"), "name": "t1", "state": "absent"},
          "conn": {"timeout": 1}},
-        [{"method": "DELETE", "path": "tag/t1$", "action": "delay", "delay": 1.05}]),
+        [{"method": "DELETE", "path": "tag/t1$", "action": "delay", "delay": 1.05},
+         {"method": "DELETE", "path": "tag/t1$", "action": "delay", "delay": 0.5}]),
 }
 
 
@@ -226,7 +227,7 @@ def test_transient_faults_are_retried_with_backoff_and_the_tasks_succeed(quay, a
     result = run.case("delete-answer-lost")
     assert not result.get("failed"), result.get("msg")
     assert result["changed"] is True and result["tags"][0]["state"] == "absent"
-    assert entries(quay, "delete-answer-lost") == [("GET", 200, None), ("DELETE", 204, "delay"), ("DELETE", 404, None)]
+    assert entries(quay, "delete-answer-lost") == [("GET", 200, None), ("DELETE", 204, "delay"), ("DELETE", 404, "delay")]
     assert "t1" not in quay.tags(repo("delete-answer-lost"))
     assert len(retry_warnings(result)) == 1 and "no answer within 1" in retry_warnings(result)[0]
 

@@ -197,12 +197,12 @@ def test_tls_is_verified_unless_told_otherwise_and_http_only_when_written(quay, 
 
 # -- injection --------------------------------------------------------------------------------------------------------
 
-NASTY_TAGS = ["../stable", "..", "stable/../../x", "stable%2F..", "stable?x=1", "stable#x", "sta ble", "stäble", "stable\nx",
-              "stable\r\nX-Injected: 1", "stable/", "%2e%2e", "st\u200bable", "stable\t"]
-NASTY_REPOSITORIES = ["e2e/../admin", "e2e/app/../../x", "e2e%2Fapp", "e2e/app?x=1", "e2e/app#x", "e2e/app x", "e2e/äpp",
-                      "e2e/app\n", "../e2e/app", "/e2e/app", "e2e//app", "e2e/app/", "e2e/./app", "e2e/app%00"]
-NASTY_FILTERS = ["like:../", "like:a/b", "like:a?b", "like:a#b", "like:a b", "like:ä", "like:a\nb", "eq:x&limit=1",
-                 "eq:x=y", "like:a;b"]
+# ../, %2F, ?, #, spaces, unicode, newlines (and CR LF header injection) in each of the three places a value goes.
+NASTY_TAGS = ["../stable", "stable%2F..", "stable?x=1", "stable#x", "sta ble", "st\u00e4ble", "stable\nx", "stable\r\nX-Injected: 1",
+              "st\u200bable"]
+NASTY_REPOSITORIES = ["e2e/../admin", "e2e%2Fapp", "e2e/app?x=1", "e2e/app#x", "e2e/app x", "e2e/\u00e4pp", "e2e/app\n",
+                      "e2e//app", "/e2e/app"]
+NASTY_FILTERS = ["like:../", "like:a/b", "like:a?b", "like:a#b", "like:a b", "like:\u00e4", "like:a\nb", "eq:x&limit=1"]
 NESTED = "e2e/team/inj.app-x_y"
 
 
