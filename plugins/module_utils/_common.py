@@ -36,6 +36,11 @@ _ISO_RE = re.compile(
     r"\s*(Z|z|[+-]\d{2}:?\d{2})?$"
 )
 _EPOCH_RE = re.compile(r"^\d{1,12}(?:\.\d+)?$")
+_QUAY_DATE_RE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                           r"([1-9]\d{3}) (\d\d):(\d\d):(\d\d) -0000\Z", re.ASCII)
+_MONTHS = dict((name, index) for index, name in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1))
+_LAST_SECOND_OF_9999 = 253402300799
 
 
 def now_ts():
@@ -47,13 +52,23 @@ def iso8601(epoch):
     """Epoch seconds -> ``YYYY-MM-DDTHH:MM:SSZ`` (UTC), or None."""
     if epoch is None:
         return None
-    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    seconds = int(epoch)
+    if 0 <= seconds <= _LAST_SECOND_OF_9999:
+        # time.gmtime is several times faster than datetime here (listings format two dates a row); datetime's
+        # strftime formats the same fields the same way, and still raises for what it cannot represent.
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_rfc2822(value):
     """Quay's ``Wed, 21 Aug 2024 18:42:54 -0000`` -> epoch seconds (int), or None."""
     if not value:
         return None
+    match = _QUAY_DATE_RE.match(value) if isinstance(value, str) else None
+    if match:
+        # The exact shape Quay sends (email.utils.formatdate): the result parsedate_tz and mktime_tz give, faster.
+        day, month, year, hour, minute, second = match.groups()
+        return calendar.timegm((int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second)))
     parsed = parsedate_tz(value)
     if parsed is None:
         return None
