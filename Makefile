@@ -69,8 +69,8 @@ demo: venv ## run playbooks/demo.yml against a local Quay emulator, with --diff
 bench: venv ## tests/bench/run.py (not part of make test)
 	@$(CI_DIR)/bench.sh
 
-changelog: venv ## antsibull-changelog release (generates CHANGELOG.rst from changelogs/)
-	@$(VENV)/bin/antsibull-changelog release
+changelog: venv ## antsibull-changelog release of the galaxy.yml version: changelogs/changelog.yaml + CHANGELOG.rst
+	@$(VENV)/bin/antsibull-changelog release --reload-plugins
 
 clean: ## remove venvs, scratch space and tool output
 	rm -rf .venv .venv-core-* .tmp .ansible collections tests/output tests/integration/inventory \
