@@ -21,11 +21,11 @@ TARGETS ?=
 # Where `make ee` writes the execution environment build context (default: a temporary directory).
 EE_CONTEXT ?=
 
-.PHONY: help venv unit sanity integration matrix lint build importer docs-lint docs molecule ee demo bench \
+.PHONY: help venv unit sanity integration matrix lint build importer docs-lint docs e2e molecule ee demo bench \
 	changelog clean test
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 venv: ## build .venv from requirements-dev.txt (no-op when up to date)
 	@$(CI_DIR)/venv.sh $(VENV) requirements-dev.txt $(PYTHON)
@@ -36,7 +36,7 @@ unit: venv ## pytest over tests/unit (collection importable as ansible_collectio
 sanity: venv ## ansible-test sanity --venv, every test, on a copy at ansible_collections/quaytools/tags
 	@$(CI_DIR)/ansible_test.sh $(VENV) sanity $(SANITY_ARGS)
 
-integration: venv ## ansible-test integration --venv (tests/integration/targets) on such a copy
+integration: venv ## ansible-test integration (tests/integration/targets) in .venv, on such a copy
 	@$(CI_DIR)/ansible_test.sh $(VENV) integration $(TARGETS)
 
 matrix: venv ## units + integration on ansible-core 2.16-2.19 (and 2.20 on Python >= 3.12 if found); sanity on the newest
@@ -56,6 +56,9 @@ docs-lint: venv ## antsibull-docs lint-collection-docs --plugin-docs and antsibu
 
 docs: venv ## HTML documentation site (antsibull-docs + Sphinx) in .tmp/docs/build/html
 	@$(CI_DIR)/docs.sh build
+
+e2e: venv ## end-to-end pytest suite tests/e2e (real ansible-playbook runs; not part of make test)
+	@$(CI_DIR)/e2e.sh $(VENV) $(PYTEST_ARGS)
 
 molecule: venv ## molecule test for each scenario in extensions/molecule
 	@$(CI_DIR)/molecule.sh

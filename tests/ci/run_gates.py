@@ -42,7 +42,8 @@ STEPS = {
     "matrix-2.18": ([os.path.join(CI, "matrix.sh"), "leg", "2.18"], 200),
     "matrix-2.19": ([os.path.join(CI, "matrix.sh"), "leg", "2.19"], 150),
     "matrix-2.20": ([os.path.join(CI, "matrix.sh"), "leg", "2.20"], 220),
-    "molecule": (["make", "molecule"], 60),
+    "molecule": (["make", "molecule"], 160),
+    "e2e": (["make", "e2e"], 300),
     "ee": (["make", "ee"], 15),
 }
 DEFAULT = [
