@@ -11,8 +11,9 @@ MAKEFLAGS += --no-print-directory
 
 VENV := .venv
 CI_DIR := tests/ci
-# Python that builds .venv (python3.11 when present).
-PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
+# The Python that builds .venv is python3.11 when present, else python3 (tests/ci/lib.sh: default_python);
+# `make venv PYTHON=python3.12` picks another (command-line variables reach the scripts).
+PYTHON ?= python3
 # Extra arguments for pytest in `make unit`, e.g. `make unit PYTEST_ARGS="-k restore -x"`.
 PYTEST_ARGS ?=
 # Extra arguments for ansible-test in `make sanity` / `make integration`, e.g. `make integration TARGETS=quay_tag`.
@@ -28,7 +29,7 @@ help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 venv: ## build .venv from requirements-dev.txt (no-op when up to date)
-	@$(CI_DIR)/venv.sh $(VENV) requirements-dev.txt $(PYTHON)
+	@$(CI_DIR)/venv.sh $(VENV) requirements-dev.txt
 
 unit: venv ## pytest over tests/unit (collection importable as ansible_collections.quaytools.tags)
 	@$(CI_DIR)/unit.sh $(VENV) $(PYTEST_ARGS)

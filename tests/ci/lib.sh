@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # Shared helpers for the tests/ci/*.sh scripts (sourced, not run).
 #
-# Conventions: every script runs from the collection root, keeps scratch files under .tmp/ (git-ignored,
-# left out of the build), and uses a virtual environment built by tests/ci/venv.sh.
+# Conventions: every script works from the collection root, uses a virtual environment built by tests/ci/venv.sh,
+# and does its work in a temporary directory that it removes on exit. .tmp/ (git-ignored, left out of the build)
+# keeps what outlives a run: the collection link for imports, the docs site, the gate logs of `make test`.
 
 set -euo pipefail
 

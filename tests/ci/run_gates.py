@@ -121,7 +121,6 @@ def main():
 
     os.makedirs(LOG_DIR, exist_ok=True)
     env = dict(os.environ)
-    env.setdefault("PYTHON", sys.executable if sys.version_info[:2] == (3, 11) else "python3")
     jobs = max(1, int(env.get("CI_JOBS", "3")))
     lock = threading.Lock()
     began = time.monotonic()

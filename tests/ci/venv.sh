@@ -3,8 +3,8 @@
 #
 # usage: tests/ci/venv.sh VENV_DIR REQUIREMENTS_FILE [PYTHON]
 #
-# The venv is rebuilt from scratch when the requirements file's content changes (a stamp file named after its
-# hash records what was installed), and reused as is otherwise, so repeated calls cost a few milliseconds.
+# The venv is rebuilt from scratch when the content of the requirements changes, or the interpreter (a stamp file
+# named after their hash records what was installed), and reused as is otherwise: repeated calls take ~50 ms.
 # Concurrent calls for the same venv wait for each other (flock).
 # shellcheck source=tests/ci/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -22,7 +22,10 @@ requirement_files() {
         requirement_files "$(dirname "$file")/$ref"
     done < <(sed -nE 's/^[[:space:]]*(-r|-c|--requirement|--constraint)[[:space:]]+([^[:space:]#]+).*/\2/p' "$file")
 }
-hash="$(requirement_files "$requirements" | xargs cat | sha256sum | cut -c1-16)"
+# The stamp names the requirements and the interpreter: a change of either rebuilds the venv.
+interpreter="$("$python" -c 'import sys; print(sys.version, sys.base_prefix)' 2>/dev/null)" \
+    || die "$python does not run"
+hash="$( { requirement_files "$requirements" | xargs cat; echo "$interpreter"; } | sha256sum | cut -c1-16)"
 stamp="${venv}/.requirements-${hash}"
 [[ -f "$stamp" ]] && exit 0
 
@@ -31,7 +34,6 @@ exec 9>"${TMP_ROOT}/$(basename "$venv").lock"
 flock 9
 [[ -f "$stamp" ]] && exit 0
 
-command -v "$python" >/dev/null 2>&1 || die "$python not found"
 "$python" -c 'import ensurepip, venv' 2>/dev/null \
     || die "$python has no venv/ensurepip module (Debian: apt-get install python3-venv)"
 
