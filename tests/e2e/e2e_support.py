@@ -226,6 +226,9 @@ class Ansible:
             "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
             "ANSIBLE_DEPRECATION_WARNINGS": "false",
             "ANSIBLE_SYSTEM_WARNINGS": "false",
+            # The emulator is on loopback: a proxy from the CI machine's environment must not be used to reach it.
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
         })
         env.update(extra or {})
         return env

@@ -5,11 +5,11 @@
 
 """Several ansible-playbook processes promote and delete tags in one repository at the same time.
 
-Their declarations overlap but agree (two delete t3, two promote stable, two create qa), so together they declare one
-state. The processes start their module tasks together (a file barrier), and every write to the repository takes
-0.6 s to land, so each reads the tags before the others' writes land and several send the same write: the second
-DELETE of a tag meets a 404, the second PUT opens another history row. All must end in the declared state, without a
-failure, and a second run of each must report ok.
+Their declarations overlap but agree (three delete t3, two promote stable, two create qa), so together they declare
+one state. The processes start their module tasks together (a file barrier), and the first DELETE of each is held
+2.5 s before Quay handles it, so every process reads the tags before any deletion lands, and several send the same
+write: the later DELETE of a tag meets a 404, the later PUT opens another history row. All must end in the declared
+state, without a failure, and a second run of each must report ok.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -77,8 +77,8 @@ def run_together(quay, ansible, barrier):
 
 def test_concurrent_playbooks_converge_and_a_second_run_reports_ok(quay, ansible, tmp_path):
     quay.load(repositories={REPO: SEED_REPOSITORY})
-    for method in ("PUT", "DELETE"):
-        quay.fault(method=method, path="^/api/v1/repository/%s/tag/" % REPO, action="delay", delay=0.6, count=0)
+    # One held DELETE per process (each sends the next only when the previous one was answered).
+    quay.fault(method="DELETE", path="^/api/v1/repository/%s/tag/" % REPO, action="delay", delay=2.5, count=len(PROCESSES))
 
     first = run_together(quay, ansible, str(tmp_path / "barrier1"))
 
