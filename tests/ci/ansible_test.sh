@@ -17,6 +17,7 @@ shift 2
 
 python="${venv}/bin/python"
 pyver="$(python_version "$python")"
+ensure_ansible_test_ssh_key
 if [[ "$command" == sanity ]]; then
     # The collection's rule: sanity findings are fixed, never ignored.
     if compgen -G "${ROOT}/tests/sanity/ignore-*.txt" >/dev/null; then

@@ -98,6 +98,24 @@ install_get_pip_standin() {
     done
 }
 
+# ansible-test makes itself an SSH key pair (~/.ansible/test/id_rsa) on its first run; two runs started at once
+# (the parallel legs of `make test`) race on it and one fails. Make it once, under a lock, the way ansible-test does.
+ensure_ansible_test_ssh_key() {
+    local key="${HOME}/.ansible/test/id_rsa"
+    [[ -f "$key" && -f "${key}.pub" ]] && return 0
+    command -v ssh-keygen >/dev/null 2>&1 || die "ssh-keygen is missing (Debian: apt-get install openssh-client)"
+    mkdir -p "$(dirname "$key")"
+    (
+        flock 8
+        if [[ ! -f "$key" || ! -f "${key}.pub" ]]; then
+            rm -f "$key" "${key}.pub"
+            ssh-keygen -m PEM -q -t rsa -N '' -f "$key"
+            # ansible-test rewrites the PEM header for paramiko; do the same so the key is the one it would make.
+            sed -i -E 's/(BEGIN|END) PRIVATE KEY/\1 RSA PRIVATE KEY/' "$key"
+        fi
+    ) 8>"${key}.lock"
+}
+
 # ansible-test's shellcheck sanity test needs the shellcheck program; without it shell scripts go unchecked.
 # Install it from Debian when we may (root, non-interactive CI or explicitly allowed).
 ensure_shellcheck() {
