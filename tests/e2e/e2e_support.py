@@ -261,7 +261,7 @@ class Ansible:
         args.extend(extra_args)
         environment = self.environment(env)
         environment["E2E_RECORD_FILE"] = record
-        environment["ANSIBLE_FORKS"] = str(forks or max(5, hosts))
+        environment["ANSIBLE_FORKS"] = str(forks or min(16, max(5, hosts)))  # enough to overlap the retry back-offs
         began = time.monotonic()
         process = subprocess.Popen(self.playbook_command + args, cwd=self.workdir, env=environment,
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

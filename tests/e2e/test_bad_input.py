@@ -56,7 +56,6 @@ CASES = {
     "tag-expiration-list": ("quay_tag", {"expiration": [1]}, r"^expiration: '\[1\]' is not an expiration"),
     "tag-immutable-not-bool": ("quay_tag", {"immutable": "maybe"},
                                r"argument 'immutable' is of type str and we were unable to convert to bool"),
-    "tag-overwrite-not-bool": ("quay_tag", {"overwrite": "perhaps"}, r"argument 'overwrite' is of type str"),
     "tag-source-invalid": ("quay_tag", {"manifest_digest": None, "source_tag": "rc/1"}, r"^source_tag: 'rc/1' is not a valid tag name"),
     "tag-retries-too-many": ("quay_tag", {"retries": 11}, r"^retries must be between 0 and 10, got 11$"),
     "tag-timeout-zero": ("quay_tag", {"timeout": 0}, r"^timeout must be a positive number of seconds, got 0"),
@@ -69,7 +68,6 @@ CASES = {
     "tag-token-missing": ("quay_tag", {"quay_token": None}, r"^missing required connection option quay_token: .* QUAY_TOKEN"),
     "tag-ca-path-missing-file": ("quay_tag", {"ca_path": "/nonexistent/ca.pem"},
                                  r"^ca_path: /nonexistent/ca.pem is not a file: give the path of a PEM CA bundle"),
-    "tag-validate-certs-not-bool": ("quay_tag", {"validate_certs": "sometimes"}, r"argument 'validate_certs' is of type str"),
     # quay_tag_info
     "info-limit-zero": ("quay_tag_info", {"limit": 0}, r"^limit: 0 is not a page size Quay accepts: use 1 to 100$"),
     "info-limit-too-big": ("quay_tag_info", {"limit": 101}, r"^limit: 101 is not a page size Quay accepts"),
