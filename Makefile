@@ -58,7 +58,7 @@ docs-lint: venv ## antsibull-docs lint-collection-docs --plugin-docs and antsibu
 docs: venv ## HTML documentation site (antsibull-docs + Sphinx) in .tmp/docs/build/html
 	@$(CI_DIR)/docs.sh build
 
-e2e: venv ## end-to-end pytest suite tests/e2e (real ansible-playbook runs; not part of make test)
+e2e: venv ## end-to-end pytest suite tests/e2e (real ansible-playbook runs against the emulator with faults)
 	@$(CI_DIR)/e2e.sh $(VENV) $(PYTEST_ARGS)
 
 molecule: venv ## molecule test for each scenario in extensions/molecule

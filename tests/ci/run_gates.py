@@ -48,7 +48,7 @@ STEPS = {
 }
 DEFAULT = [
     "unit", "lint", "build", "importer", "docs-lint", "docs", "sanity", "integration",
-    "matrix-2.16", "matrix-2.17", "matrix-2.18", "matrix-2.20", "molecule", "ee",
+    "matrix-2.16", "matrix-2.17", "matrix-2.18", "matrix-2.20", "molecule", "ee", "e2e",
 ]
 SKIPPED = 75  # exit status of a step that found nothing it could run here (printed, counted neither way)
 
