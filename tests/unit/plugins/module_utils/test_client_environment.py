@@ -97,7 +97,7 @@ def test_environment_read_once_per_client(monkeypatch):
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.com:3128")
     recorder = Recorder()
     client = QuayClient(HOST, "t", session=session_with(recorder))
-    for _ in range(5):
+    for _attempt in range(5):
         client.list_tags("org/app")
     assert len(calls) == 1
     assert all(sent["proxies"] == {"https": "http://proxy.example.com:3128"} for sent in recorder.sent)

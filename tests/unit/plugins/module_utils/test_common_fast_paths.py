@@ -32,7 +32,7 @@ def reference_rfc2822(value):
 def test_iso8601_same_as_datetime():
     rng = random.Random(42)
     samples = [0, 1, 59, 60, 86399, 86400, 951782400, 1795910480, LAST - 1, LAST, 0.5, 1795910480.999, "1795910480"]
-    samples += [rng.randint(0, LAST) for _ in range(5000)]
+    samples += [rng.randint(0, LAST) for _sample in range(5000)]
     for epoch in samples:
         assert iso8601(epoch) == reference_iso8601(epoch), epoch
 
@@ -51,7 +51,7 @@ def test_iso8601_outside_the_fast_path(epoch):
 def test_parse_rfc2822_same_as_email_utils():
     rng = random.Random(7)
     samples = [formatdate(t) for t in (0, 1, 951782400, 1795910480, LAST)]
-    samples += [formatdate(rng.randint(0, LAST)) for _ in range(5000)]
+    samples += [formatdate(rng.randint(0, LAST)) for _sample in range(5000)]
     # the shape Quay sends, with values no real date has (parsedate_tz does not check ranges either)
     samples += ["Sat, 31 Feb 2026 24:60:61 -0000", "Mon, 00 Jan 0000 00:00:00 -0000", "Mon, 01 Jan 0099 00:00:00 -0000",
                 "Mon, 01 Jan 1000 00:00:00 -0000", "Sun, 99 Dec 9999 99:99:99 -0000"]
