@@ -35,7 +35,7 @@ _ISO_RE = re.compile(
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?"
     r"\s*(Z|z|[+-]\d{2}:?\d{2})?$"
 )
-_EPOCH_RE = re.compile(r"^\d{1,12}(?:\.\d+)?$")
+_EPOCH_RE = re.compile(r"^\d{1,20}(?:\.\d+)?$")
 _QUAY_DATE_RE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                            r"([1-9]\d{3}) (\d\d):(\d\d):(\d\d) -0000\Z", re.ASCII)
 _MONTHS = dict((name, index) for index, name in enumerate(

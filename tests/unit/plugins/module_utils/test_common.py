@@ -196,3 +196,10 @@ def test_normalize_row_without_optional_keys():
         assert key not in out
     assert out["reversion"] is True
     assert out["last_modified"] == "2026-11-28T22:40:46Z"  # falls back to start_ts
+
+
+def test_numeric_strings_of_milliseconds_stay_numbers():
+    # ansible-core < 2.19 hands templated integers to modules as strings: 13 digits must still parse as a number
+    from ansible_collections.quaytools.tags.plugins.module_utils._common import parse_expiration, parse_point_in_time
+    assert parse_point_in_time("1795917456464") == 1795917456464.0
+    assert parse_expiration("1796510802000").value == 1796510802000.0
