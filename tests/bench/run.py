@@ -485,6 +485,41 @@ def profile_modules(runner, emulator, unchanged, repeats):
     baseline = [sys.executable, "-c", "pass"]
     out["python"] = {"wall": statistics.median(_child_run(baseline, env)[0] for _repeat in range(repeats)),
                      "cpu": statistics.median(_child_run(baseline, env)[1] for _repeat in range(repeats))}
+    out["instructions"] = count_instructions(payloads, env)
+    return out
+
+
+def _instructions(argv, env):
+    """Instructions the process executes, counted by valgrind's callgrind (the same whatever the machine's load)."""
+    proc = subprocess.run([shutil.which("valgrind"), "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv,
+                          env=env, capture_output=True, text=True)
+    match = re.search(r"Collected : (\d+)", proc.stderr)
+    if proc.returncode != 0 or not match:
+        raise RuntimeError("valgrind %s failed: %s" % (argv, proc.stderr[-2000:]))
+    return int(match.group(1))
+
+
+def count_instructions(payloads, env):
+    """Instructions of each payload, and of its imports one by one (from the payload's own files), or None."""
+    if not shutil.which("valgrind"):
+        return None
+    env = dict(env, PYTHONDONTWRITEBYTECODE="1")
+    out = {"python": _instructions([sys.executable, "-c", "pass"], env)}
+    libs = {}
+    for variant, path in payloads.items():
+        out[variant] = _instructions([sys.executable, path], env)
+        subprocess.run([sys.executable, path, "explode"], env=env, capture_output=True, check=True)
+        libs[variant] = os.path.join(os.path.dirname(path), "debug_dir")
+
+    def imports(variant, modules):
+        code = "import sys; sys.path.insert(0, %r)\n%s" % (libs[variant], "\n".join("import " + name for name in modules))
+        return _instructions([sys.executable, "-c", code], env)
+
+    ours = "ansible_collections.quaytools.tags.plugins.module_utils."
+    out["basic"] = imports("ours", ["ansible.module_utils.basic"])
+    out["requests"] = imports("ours", ["ansible.module_utils.basic", "requests"])
+    out["ours_utils"] = imports("ours", ["ansible.module_utils.basic", "requests", ours + "_module", ours + "_tag_state"])
+    out["urls"] = imports("uri", ["ansible.module_utils.basic", "ansible.module_utils.urls"])
     return out
 
 
@@ -712,6 +747,28 @@ def profile_text(mod, client, emu, listing):
             continue
         lines.append("| import %s (cumulative, `-X importtime`) | %s | %s |" % (
             short[name], ms(ours) if ours is not None else "not imported", ms(uri) if uri is not None else "not imported"))
+    ins = mod.get("instructions")
+    if ins:
+        def mega(value):
+            return "%d M" % round(value / 1e6)
+        lines.append("")
+        lines.append("Instructions executed (valgrind's callgrind; unlike times, these do not depend on the machine's load):")
+        lines.append("")
+        lines.append("| instructions | quay_tag | uri |")
+        lines.append("| --- | ---: | ---: |")
+        lines.append("| whole module process | **%s** | **%s** |" % (mega(ins["ours"]), mega(ins["uri"])))
+        lines.append("| Python start-up (`python -c pass`) | %s | %s |" % (mega(ins["python"]), mega(ins["python"])))
+        lines.append("| importing ansible.module_utils.basic | %s | %s |" % (
+            mega(ins["basic"] - ins["python"]), mega(ins["basic"] - ins["python"])))
+        lines.append("| importing requests / ansible.module_utils.urls | %s | %s |" % (
+            mega(ins["requests"] - ins["basic"]), mega(ins["urls"] - ins["basic"])))
+        lines.append("| importing our module_utils (`_module`, `_client`, `_tag_state`, `_common`) | %s | - |"
+                     % mega(ins["ours_utils"] - ins["requests"]))
+        lines.append("| the rest: payload unpacking, the module's own code, its request, its result | %s | %s |" % (
+            mega(ins["ours"] - ins["ours_utils"]), mega(ins["uri"] - ins["urls"])))
+        lines.append("")
+        lines.append("(The imports are counted from each payload's own files, compiled from source as in a real run; "
+                     "basic is counted once, from the quay_tag payload.)")
     lines.append("")
     lines.append("An empty `python -c pass` takes %s wall, %s CPU on this machine." % (
         ms(mod["python"]["wall"]), ms(mod["python"]["cpu"])))
