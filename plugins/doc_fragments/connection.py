@@ -53,6 +53,9 @@ options:
         HTTP 429 honouring C(Retry-After), 502, 503, 504) with exponential backoff and jitter.
       - A 503 saying the repository or the registry is read-only or mirrored is not retried.
       - Each retry is reported as a warning. V(0) disables retries.
+      - A move or restore whose answer was lost (time-out, dropped connection, a proxy's 502 or 504) may have been
+        applied by Quay. Before it is sent again, the tag is read back (one GET); when it already points at the
+        requested manifest the write is not repeated, so a lost answer never adds a second history row.
       - If not set, the value of the E(QUAY_RETRIES) environment variable is used.
     type: int
     default: 3

@@ -49,6 +49,8 @@ UNSET = object()
 
 # Statuses worth another attempt. 503 is transient unless Quay says the repository or registry is read-only.
 TRANSIENT_STATUSES = (429, 502, 503, 504)
+# Answers of a proxy that may stand in front of a write Quay applied (429 and 503 mean it was not handled).
+GATEWAY_STATUSES = (502, 504)
 READONLY_MARKERS = ("read only or mirror mode", "is currently read-only", "is_readonly")
 # OpenSSL's words for a TLS handshake answered by a plain-HTTP server.
 PLAIN_HTTP_RE = re.compile(r"WRONG_VERSION_NUMBER|wrong version number|record layer failure|HTTP_REQUEST|http request", re.I)
@@ -278,7 +280,17 @@ class QuayClient:
         self._sleep(delay)
         return delay
 
-    def _request(self, method, path, params=None, body=UNSET, expect=(200,), context=None):
+    def _in_place(self, confirm):
+        """Whether a write whose answer was lost is in effect (``confirm`` reads it back); False when the read fails."""
+        try:
+            return bool(confirm())
+        except QuayError:
+            return False
+
+    def _request(self, method, path, params=None, body=UNSET, expect=(200,), context=None, confirm=None):
+        """One API call with retries. ``confirm`` (writes that add a history row: a move, a restore) reads the tag back
+        before a write whose answer was lost is sent again; when the change is already in place, nothing is resent and
+        None is returned, so a lost answer never adds a second history row."""
         url = self.base_url + path
         data = None if body is UNSET else json.dumps(body)
         headers = self._headers(body is not UNSET)
@@ -307,8 +319,12 @@ class QuayClient:
                 what = ("no answer within %s s" % self.timeout) if kind == "timeout" else self._short(exc)
                 if method != "GET" and sent:
                     outcome_unknown = True
-                if attempt <= self.retries:
-                    delay = self._wait(attempt)
+                delay = self._wait(attempt) if attempt <= self.retries else None
+                if outcome_unknown and confirm is not None and self._in_place(confirm):
+                    self.warnings.append(self._scrub("%s %s: %s; read back from Quay: the change is in place, not sent "
+                                                     "again" % (method, path, what)))
+                    return None
+                if delay is not None:
                     self.warnings.append(self._scrub("%s %s: %s; retried in %.1f s (attempt %d of %d)" % (
                         method, path, what, delay, attempt + 1, self.retries + 1)))
                     continue
@@ -320,9 +336,16 @@ class QuayClient:
                 return response
             server_message, error_type = parse_error_body(response.text)
             transient = status in TRANSIENT_STATUSES and not self._is_readonly(status, server_message, response.text)
-            if transient and attempt <= self.retries:
-                retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
-                delay = self._wait(attempt, retry_after)
+            if transient and method != "GET" and status in GATEWAY_STATUSES:
+                # A proxy's 502/504: Quay may have applied the write behind it.
+                outcome_unknown = True
+            retry = transient and attempt <= self.retries
+            delay = self._wait(attempt, _retry_after_seconds(response.headers.get("Retry-After"))) if retry else None
+            if transient and outcome_unknown and confirm is not None and self._in_place(confirm):
+                self.warnings.append("%s %s: HTTP %d; read back from Quay: the change is in place, not sent again" % (
+                    method, path, status))
+                return None
+            if retry:
                 self.warnings.append("%s %s: HTTP %d%s; retried in %.1f s (attempt %d of %d)" % (
                     method, path, status, " (rate limited)" if status == 429 else "", delay, attempt + 1, self.retries + 1))
                 continue
@@ -486,7 +509,17 @@ class QuayClient:
                    "manifest_digest": body.get("manifest_digest")}
         if immutable is False:
             context["scope"] = "repo:admin"
-        self._request("PUT", path, body=body, expect=(201,), context=context)
+        confirm = None
+        if "manifest_digest" in body:
+            confirm = self._points_at(repository, tag, body["manifest_digest"])
+        self._request("PUT", path, body=body, expect=(201,), context=context, confirm=confirm)
+
+    def _points_at(self, repository, tag, digest):
+        """A read-back: whether the active tag points at digest (a move or restore whose answer was lost)."""
+        def confirm():
+            rows = self.list_tags(repository, specific_tag=tag, only_active=True)["tags"]
+            return any(row.get("name") == tag and row.get("manifest_digest") == digest for row in rows)
+        return confirm
 
     def delete_tag(self, repository, tag):
         """DELETE: end the active tag (it stays in the history, restorable)."""
@@ -499,4 +532,4 @@ class QuayClient:
         path = self._tag_path(repository, tag) + "/restore"
         self._request("POST", path, body={"manifest_digest": validate_digest(manifest_digest)}, expect=(200,),
                       context={"op": "restore", "repository": repository, "tag": tag, "manifest_digest": manifest_digest,
-                               "expected": "200"})
+                               "expected": "200"}, confirm=self._points_at(repository, tag, manifest_digest))

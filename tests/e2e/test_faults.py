@@ -87,7 +87,8 @@ TRANSIENT = {
     "bad-gateway": (
         promote("bad-gateway"),
         [{"method": "PUT", "path": STABLE, "status": 502, "body": NGINX_502, "content_type": HTML}],
-        [("GET", 200, None), ("PUT", 502, "respond"), ("PUT", 201, None)], True,
+        # A proxy's 502 may hide a PUT Quay applied: the tag is read back before the PUT is sent again.
+        [("GET", 200, None), ("PUT", 502, "respond"), ("GET", 200, None), ("PUT", 201, None)], True,
         [r"^PUT \S+/tag/stable: HTTP 502; retried in 0\.[2-5] s \(attempt 2 of 4\)$"]),
     "unavailable-twice": (
         promote("unavailable-twice"),
@@ -103,7 +104,7 @@ TRANSIENT = {
     "dropped-connection": (
         promote("dropped-connection"),
         [{"method": "PUT", "path": STABLE, "action": "drop"}],
-        [("GET", 200, None), ("PUT", None, "drop"), ("PUT", 201, None)], True,
+        [("GET", 200, None), ("PUT", None, "drop"), ("GET", 200, None), ("PUT", 201, None)], True,
         [r"^PUT \S+/tag/stable: .*(Remote end closed connection|Connection reset|Connection aborted).*; retried in 0\.[2-5] s "
          r"\(attempt 2 of 4\)$"]),
     "read-timeout": (
@@ -144,6 +145,16 @@ ANSWER_LOST = {
          "conn": {"timeout": 1}},
         [{"method": "DELETE", "path": "tag/t1$", "action": "delay", "delay": 1.05},
          {"method": "DELETE", "path": "tag/t1$", "action": "delay", "delay": 0.5}]),
+    # A move and a restore applied after the client gave up (1.05 s for a 1 s time-out): the read-back, sent after the
+    # back-off (0.25-0.5 s), finds the tag moved, and the write is not sent again (it would add a second history row).
+    "move-answer-lost": (
+        promote("move-answer-lost", timeout=1),
+        [{"method": "PUT", "path": STABLE, "action": "delay", "delay": 1.05}]),
+    "restore-answer-lost": (
+        {"module": "quay_tag_restore", "args": {"repository": repo("restore-answer-lost"), "name": "stable",
+                                                "manifest_digest": digest(repo("restore-answer-lost"), 3)},
+         "conn": {"timeout": 1}},
+        [{"method": "POST", "path": "tag/stable/restore$", "action": "delay", "delay": 1.05}]),
 }
 
 
@@ -230,6 +241,22 @@ def test_transient_faults_are_retried_with_backoff_and_the_tasks_succeed(quay, a
     assert entries(quay, "delete-answer-lost") == [("GET", 200, None), ("DELETE", 204, "delay"), ("DELETE", 404, "delay")]
     assert "t1" not in quay.tags(repo("delete-answer-lost"))
     assert len(retry_warnings(result)) == 1 and "no answer within 1" in retry_warnings(result)[0]
+
+    for name, write in (("move-answer-lost", "PUT"), ("restore-answer-lost", "POST")):
+        result = run.case(name)
+        assert not result.get("failed"), (name, result.get("msg"))
+        assert result["changed"] is True, name
+        assert Counter(entries(quay, name)) == Counter([("GET", 200, None), (write, 201 if write == "PUT" else 200, "delay"),
+                                                        ("GET", 200, None)]), (name, entries(quay, name))
+        assert result["api_requests"] == 3, name
+        assert quay.tags(repo(name))["stable"] == digest(repo(name), 3), name
+        assert len(quay.rows(repo(name), "stable")) == 2, (name, quay.rows(repo(name), "stable"))
+        assert retry_warnings(result) == [], (name, result.get("warnings"))
+        read_back = [w for w in result["warnings"] if "read back" in w]
+        assert len(read_back) == 1 and re.match(
+            r"^%s /api/v1/repository/%s/tag/stable%s: no answer within 1(\.0)? s; read back from Quay: the change is in "
+            r"place, not sent again$" % (write, repo(name), "/restore" if write == "POST" else ""), read_back[0]), (
+            name, result["warnings"])
 
     for name, (case, rules, method, attempts, kind, message) in BOUNDED.items():
         result = run.case(name)

@@ -317,6 +317,92 @@ def test_delete_whose_answer_was_lost_counts_as_done(transport):
     assert client.requests_sent == 2
 
 
+D2 = "sha256:" + "2" * 64
+TIMEOUT = requests.exceptions.ReadTimeout("Read timed out.")
+GATEWAY_TIMEOUT = {"message": "upstream timed out"}
+
+
+@pytest.mark.parametrize("lost", [dict(raises=TIMEOUT), dict(status=504, body=GATEWAY_TIMEOUT), dict(status=502, body=None),
+                                  dict(raises=requests.exceptions.ConnectionError("Connection aborted."))])
+def test_a_move_whose_answer_was_lost_is_read_back_and_not_sent_again(transport, lost):
+    transport.expect("PUT", TAGS_PATH + "stable", **lost)
+    transport.expect("GET", TAGS_PATH, body=page([row("stable", D2)]))
+    client = make_client()
+    assert client.change_tag("org/app", "stable", manifest_digest=D2) is None
+    assert [c.method for c in transport.calls] == ["PUT", "GET"]
+    assert transport.calls[1].query == {"specificTag": "stable", "onlyActiveTags": "true"}
+    assert client.requests_sent == 2 and len(client.sleeps) == 1
+    assert len(client.warnings) == 1
+    assert client.warnings[0].startswith("PUT /api/v1/repository/org/app/tag/stable: ")
+    assert client.warnings[0].endswith("; read back from Quay: the change is in place, not sent again")
+
+
+def test_a_move_not_in_place_after_a_lost_answer_is_sent_again(transport):
+    transport.expect("PUT", TAGS_PATH + "stable", raises=TIMEOUT)
+    transport.expect("GET", TAGS_PATH, body=page([row("stable", D1)]))
+    transport.expect("PUT", TAGS_PATH + "stable", status=201, body="Updated")
+    client = make_client()
+    client.change_tag("org/app", "stable", manifest_digest=D2)
+    assert [c.method for c in transport.calls] == ["PUT", "GET", "PUT"]
+    assert transport.calls[2].body == {"manifest_digest": D2}
+    assert len(client.warnings) == 1 and "retried in" in client.warnings[0]
+
+
+def test_a_failed_read_back_falls_back_to_sending_again(transport):
+    transport.expect("PUT", TAGS_PATH + "stable", raises=TIMEOUT)
+    transport.expect("GET", TAGS_PATH, status=403, body=SCOPE)
+    transport.expect("PUT", TAGS_PATH + "stable", status=201, body="Updated")
+    client = make_client()
+    client.change_tag("org/app", "stable", manifest_digest=D2)
+    assert [c.method for c in transport.calls] == ["PUT", "GET", "PUT"]
+
+
+def test_a_restore_whose_answer_was_lost_is_read_back(transport):
+    transport.expect("POST", TAGS_PATH + "stable/restore", raises=TIMEOUT)
+    transport.expect("GET", TAGS_PATH, body=page([row("stable", D2)]))
+    client = make_client()
+    client.restore_tag("org/app", "stable", D2)
+    assert [c.method for c in transport.calls] == ["POST", "GET"]
+
+
+def test_the_last_attempt_is_read_back_before_failing(transport):
+    transport.expect("PUT", TAGS_PATH + "stable", status=504, body=GATEWAY_TIMEOUT)
+    transport.expect("GET", TAGS_PATH, body=page([row("stable", D1)]))
+    transport.expect("PUT", TAGS_PATH + "stable", status=504, body=GATEWAY_TIMEOUT)
+    transport.expect("GET", TAGS_PATH, body=page([row("stable", D2)]))
+    client = make_client(retries=1)
+    client.change_tag("org/app", "stable", manifest_digest=D2)
+    assert [c.method for c in transport.calls] == ["PUT", "GET", "PUT", "GET"]
+    assert "retried in" in client.warnings[0] and "the change is in place" in client.warnings[1]
+
+
+@pytest.mark.parametrize("lost", [dict(raises=TIMEOUT), dict(status=504, body=GATEWAY_TIMEOUT)])
+def test_expiration_changes_are_sent_again_without_a_read(transport, lost):
+    # Quay changes the expiration in place: sending it twice adds no history row, so no read-back is needed.
+    transport.expect("PUT", TAGS_PATH + "stable", **lost)
+    transport.expect("PUT", TAGS_PATH + "stable", status=201, body="Updated")
+    client = make_client()
+    client.change_tag("org/app", "stable", expiration=1800000000)
+    assert [c.method for c in transport.calls] == ["PUT", "PUT"]
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_refusals_that_quay_did_not_handle_are_sent_again_without_a_read(transport, status):
+    transport.expect("PUT", TAGS_PATH + "stable", status=status, body={"message": "busy"})
+    transport.expect("PUT", TAGS_PATH + "stable", status=201, body="Updated")
+    client = make_client()
+    client.change_tag("org/app", "stable", manifest_digest=D2)
+    assert [c.method for c in transport.calls] == ["PUT", "PUT"]
+
+
+def test_a_connect_timeout_was_never_sent_and_is_not_read_back(transport):
+    transport.expect("PUT", TAGS_PATH + "stable", raises=requests.exceptions.ConnectTimeout("timed out"))
+    transport.expect("PUT", TAGS_PATH + "stable", status=201, body="Updated")
+    client = make_client()
+    client.change_tag("org/app", "stable", manifest_digest=D2)
+    assert [c.method for c in transport.calls] == ["PUT", "PUT"]
+
+
 def test_delete_404_without_lost_answer_fails(transport):
     transport.expect("DELETE", TAGS_PATH + "v1", status=404, body=NOT_FOUND)
     with pytest.raises(QuayError) as exc:
