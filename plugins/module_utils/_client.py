@@ -280,12 +280,19 @@ class QuayClient:
         self._sleep(delay)
         return delay
 
-    def _in_place(self, confirm):
-        """Whether a write whose answer was lost is in effect (``confirm`` reads it back); False when the read fails."""
+    def _already_applied(self, confirm, method, path, what):
+        """A write whose answer was lost, read back by ``confirm``: True, with a warning, when Quay applied it (False
+        without ``confirm`` or when the read fails: the write is then sent again as before)."""
+        if confirm is None:
+            return False
         try:
-            return bool(confirm())
+            applied = bool(confirm())
         except QuayError:
             return False
+        if applied:
+            self.warnings.append(self._scrub("%s %s: %s; read back from Quay: the change is in place, not sent again" % (
+                method, path, what)))
+        return applied
 
     def _request(self, method, path, params=None, body=UNSET, expect=(200,), context=None, confirm=None):
         """One API call with retries. ``confirm`` (writes that add a history row: a move, a restore) reads the tag back
@@ -320,9 +327,7 @@ class QuayClient:
                 if method != "GET" and sent:
                     outcome_unknown = True
                 delay = self._wait(attempt) if attempt <= self.retries else None
-                if outcome_unknown and confirm is not None and self._in_place(confirm):
-                    self.warnings.append(self._scrub("%s %s: %s; read back from Quay: the change is in place, not sent "
-                                                     "again" % (method, path, what)))
+                if outcome_unknown and self._already_applied(confirm, method, path, what):
                     return None
                 if delay is not None:
                     self.warnings.append(self._scrub("%s %s: %s; retried in %.1f s (attempt %d of %d)" % (
@@ -341,9 +346,7 @@ class QuayClient:
                 outcome_unknown = True
             retry = transient and attempt <= self.retries
             delay = self._wait(attempt, _retry_after_seconds(response.headers.get("Retry-After"))) if retry else None
-            if transient and outcome_unknown and confirm is not None and self._in_place(confirm):
-                self.warnings.append("%s %s: HTTP %d; read back from Quay: the change is in place, not sent again" % (
-                    method, path, status))
+            if transient and outcome_unknown and self._already_applied(confirm, method, path, "HTTP %d" % status):
                 return None
             if retry:
                 self.warnings.append("%s %s: HTTP %d%s; retried in %.1f s (attempt %d of %d)" % (
