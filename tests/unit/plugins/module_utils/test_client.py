@@ -386,6 +386,14 @@ def test_expiration_changes_are_sent_again_without_a_read(transport, lost):
     assert [c.method for c in transport.calls] == ["PUT", "PUT"]
 
 
+def test_a_move_with_other_fields_is_sent_again_without_a_read(transport):
+    transport.expect("PUT", TAGS_PATH + "stable", raises=TIMEOUT)
+    transport.expect("PUT", TAGS_PATH + "stable", status=201, body="Updated")
+    client = make_client()
+    client.change_tag("org/app", "stable", manifest_digest=D2, immutable=True)
+    assert [c.method for c in transport.calls] == ["PUT", "PUT"]
+
+
 @pytest.mark.parametrize("status", [429, 503])
 def test_refusals_that_quay_did_not_handle_are_sent_again_without_a_read(transport, status):
     transport.expect("PUT", TAGS_PATH + "stable", status=status, body={"message": "busy"})
