@@ -135,6 +135,8 @@ class QuayError(Exception):
 
     def __init__(self, message, kind, method=None, path=None, status=None, server_message=None, attempts=1):
         super(QuayError, self).__init__(message)
+        # True for a write that may have been applied: an attempt reached Quay and its answer was lost.
+        self.outcome_unknown = False
         self.message = message
         self.kind = kind
         self.method = method
@@ -333,8 +335,10 @@ class QuayClient:
                     self.warnings.append(self._scrub("%s %s: %s; retried in %.1f s (attempt %d of %d)" % (
                         method, path, what, delay, attempt + 1, self.retries + 1)))
                     continue
-                raise self._fail("could not reach Quay at %s after %d attempts: %s" % (self.base_url, attempt, what),
-                                 kind, method, path, attempts=attempt)
+                error = self._fail("could not reach Quay at %s after %d attempts: %s" % (self.base_url, attempt, what),
+                                   kind, method, path, attempts=attempt)
+                error.outcome_unknown = outcome_unknown
+                raise error
             status = response.status_code
             if status in expect:
                 response.attempts = attempt
@@ -356,7 +360,9 @@ class QuayClient:
                 # An earlier attempt reached Quay and deleted the tag; its answer was lost.
                 response.attempts = attempt
                 return response
-            raise self._error(method, path, status, server_message, error_type, response, attempt, context or {})
+            error = self._error(method, path, status, server_message, error_type, response, attempt, context or {})
+            error.outcome_unknown = outcome_unknown
+            raise error
 
     @staticmethod
     def _short(exc):

@@ -414,6 +414,20 @@ class PartialFailure(Exception):
         self.failed = failed
 
 
+def failure_suffix(failure):
+    """What the message of a failed write adds: which tags were changed before it, and whether the failed write itself
+    may have been applied (its answer was lost), so nobody reads "no tag was changed" where Quay may have changed one."""
+    done = ("; tags changed before the failure: %s" % ", ".join(failure.changed)) if failure.changed else \
+        "; no tag was changed"
+    if not getattr(failure.error, "outcome_unknown", False):
+        return done
+    if failure.changed:
+        done += "; this write may have been applied too"
+    else:
+        done = "; no tag was changed before it, but this write may have been applied"
+    return done + " (Quay's answer was lost): run the task again, it changes only what is left"
+
+
 def build_result(plans, warnings, diff_mode):
     result = {"changed": any(p.changed for p in plans), "tags": [p.result(p.end_ts) for p in plans]}
     if diff_mode:
@@ -452,8 +466,7 @@ def run(module):
             for warning in apply_plan(client, request.repository, plans):
                 module.module.warn(warning)
         except PartialFailure as failure:
-            suffix = ("; tags changed before the failure: %s" % ", ".join(failure.changed)) if failure.changed else \
-                "; no tag was changed"
+            suffix = failure_suffix(failure)
             module.fail_from_error(QuayError(str(failure.error) + suffix, failure.error.kind, failure.error.method,
                                              failure.error.path, failure.error.status, failure.error.server_message,
                                              failure.error.attempts),

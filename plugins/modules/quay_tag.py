@@ -104,7 +104,8 @@ options:
 notes:
   - The token needs C(repo:write) on the repository (C(repo:admin) to clear immutability).
   - All checks happen before the first write. If a write fails half-way, the failure lists the tags already changed
-    in RV(changed_tags); running the task again finishes the job.
+    in RV(changed_tags); running the task again finishes the job. When Quay's answer to the failed write itself was
+    lost (no answer after every retry), the message says that this write may have been applied too.
 seealso:
   - module: quaytools.tags.quay_tag_info
   - module: quaytools.tags.quay_tag_restore

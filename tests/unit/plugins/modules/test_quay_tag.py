@@ -12,6 +12,7 @@ __metaclass__ = type
 import time
 
 import pytest
+import requests
 
 from ansible_collections.quaytools.tags.plugins.modules import quay_tag
 from ansible_collections.quaytools.tags.tests.unit.conftest import TOKEN
@@ -353,3 +354,40 @@ def test_real_run_relies_on_the_put_when_the_move_goes_first(run_module, transpo
     result = run_module(quay_tag.main, {"repository": "org/app", "name": "v9", "manifest_digest": D2})
     assert result["failed"] is True and "is not available in org/app" in result["msg"]
     assert "no tag was changed" in result["msg"] and result["api_requests"] == 2
+
+
+def test_a_write_whose_answers_were_all_lost_may_have_been_applied(run_module, transport):
+    # Every DELETE reached Quay and timed out: the message must not say that no tag was changed.
+    timeout = requests.exceptions.ReadTimeout("Read timed out.")
+    transport.expect("GET", LIST, body=page(row("a", D1), row("b", D1)))
+    transport.expect("DELETE", LIST + "a", status=204)
+    transport.expect("DELETE", LIST + "b", raises=timeout)
+    transport.expect("DELETE", LIST + "b", raises=timeout)
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": ["a", "b"], "state": "absent", "retries": 1})
+    assert result["failed"] is True and result["changed_tags"] == ["a"] and result["failed_tag"] == "b"
+    assert result["msg"].startswith("could not reach Quay at https://quay.example.com after 2 attempts: no answer within")
+    assert result["msg"].endswith("(DELETE /api/v1/repository/org/app/tag/b); tags changed before the failure: a; this write "
+                                  "may have been applied too (Quay's answer was lost): run the task again, it changes only "
+                                  "what is left")
+
+
+def test_a_move_whose_answers_were_all_lost_may_have_been_applied(run_module, transport):
+    timeout = requests.exceptions.ReadTimeout("Read timed out.")
+    transport.expect("GET", LIST, body=page(row("v1", D1)))
+    transport.expect("PUT", LIST + "v1", raises=timeout)
+    transport.expect("GET", LIST, body=page(row("v1", D1)))
+    transport.expect("PUT", LIST + "v1", raises=timeout)
+    transport.expect("GET", LIST, body=page(row("v1", D1)))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v1", "manifest_digest": D2, "retries": 1})
+    assert result["failed"] is True and result["changed_tags"] == [] and result["changed"] is False
+    assert result["msg"].endswith("; no tag was changed before it, but this write may have been applied (Quay's answer was "
+                                  "lost): run the task again, it changes only what is left")
+    assert result["api_requests"] == 5
+
+
+def test_a_refused_write_still_says_no_tag_was_changed(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("v1", D1)))
+    for _attempt in range(2):
+        transport.expect("PUT", LIST + "v1", status=503, body={"message": "upstream connect error"})
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v1", "manifest_digest": D2, "retries": 1})
+    assert result["failed"] is True and result["msg"].endswith("; no tag was changed")
