@@ -309,9 +309,9 @@ class QuayClient:
             attempt += 1
             self.requests_sent += 1
             try:
-                session = self.session
-                response = session.request(method, url, params=params, data=data, headers=headers, proxies=self._proxies,
-                                           timeout=self.timeout, verify=self._verify(), allow_redirects=False)
+                response = self.session.request(method, url, params=params, data=data, headers=headers,
+                                                proxies=self._proxies, timeout=self.timeout, verify=self._verify(),
+                                                allow_redirects=False)
             except requests.exceptions.SSLError as exc:
                 if PLAIN_HTTP_RE.search(str(exc)):
                     raise self._fail(

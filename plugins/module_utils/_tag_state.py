@@ -419,7 +419,7 @@ def failure_suffix(failure):
     may have been applied (its answer was lost), so nobody reads "no tag was changed" where Quay may have changed one."""
     done = ("; tags changed before the failure: %s" % ", ".join(failure.changed)) if failure.changed else \
         "; no tag was changed"
-    if not getattr(failure.error, "outcome_unknown", False):
+    if not failure.error.outcome_unknown:
         return done
     if failure.changed:
         done += "; this write may have been applied too"
