@@ -7,50 +7,35 @@
 # The interfaces in this file are meant for use within the quaytools.tags collection
 # and may not remain stable to outside uses. Changes may be made in ANY release.
 
-"""Connection options and the module wrapper every quaytools.tags module is built on."""
+"""The module wrapper every quaytools.tags module is built on (the module path of the task runtime)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-
-from ansible_collections.quaytools.tags.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    QuayClient,
-    QuayError,
-    normalize_host,
-)
+from ansible_collections.quaytools.tags.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.quaytools.tags.plugins.module_utils._runtime import TaskRuntime, full_spec
+# Kept importable from here, where it was defined before the fast path.
+from ansible_collections.quaytools.tags.plugins.module_utils._runtime import connection_argument_spec  # noqa: F401 pylint: disable=unused-import
 
 
-def connection_argument_spec():
-    """A fresh copy of the connection options shared by every module (doc fragment: quaytools.tags.connection)."""
-    return dict(
-        quay_host=dict(type="str", fallback=(env_fallback, ["QUAY_HOST"])),
-        quay_token=dict(type="str", no_log=True, fallback=(env_fallback, ["QUAY_TOKEN"])),
-        validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["QUAY_VALIDATE_CERTS"])),
-        ca_path=dict(type="path", fallback=(env_fallback, ["QUAY_CA_PATH"])),
-        timeout=dict(type="float", default=30.0, fallback=(env_fallback, ["QUAY_TIMEOUT"])),
-        retries=dict(type="int", default=3, fallback=(env_fallback, ["QUAY_RETRIES"])),
-    )
+class QuayModule(TaskRuntime):
+    """The module path: an AnsibleModule with the connection options merged in, a lazily built client, one error exit.
 
-
-class QuayModule:
-    """An AnsibleModule with the connection options merged in, a lazily built client, and one error exit."""
+    ``QuayModule(**spec())`` takes a module's ``spec()``: the AnsibleModule keyword arguments without the connection
+    options. The action plugin's ``ControllerTask`` implements the same interface in the controller.
+    """
 
     def __init__(self, argument_spec, **kwargs):
-        spec = connection_argument_spec()
-        spec.update(argument_spec)
-        kwargs.setdefault("supports_check_mode", True)
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        kwargs["argument_spec"] = argument_spec
+        self.module = AnsibleModule(**full_spec(kwargs))
         self.params = self.module.params
         self._client = None
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-        self._check_connection_options()
+        self.check_connection_options()
 
     @property
     def check_mode(self):
@@ -60,55 +45,7 @@ class QuayModule:
     def diff_mode(self):
         return self.module._diff
 
-    def _check_connection_options(self):
-        params = self.params
-        for option, env in (("quay_host", "QUAY_HOST"), ("quay_token", "QUAY_TOKEN")):
-            if not params.get(option):
-                self.fail("missing required connection option %s: set it on the task, once for all modules with "
-                          "module_defaults group/quaytools.tags.quay, or in the %s environment variable" % (option, env))
-        if params["timeout"] <= 0:
-            self.fail("timeout must be a positive number of seconds, got %s" % params["timeout"])
-        if params["retries"] < 0 or params["retries"] > 10:
-            self.fail("retries must be between 0 and 10, got %d" % params["retries"])
-        try:
-            base_url = normalize_host(params["quay_host"])
-        except ValueError as exc:
-            self.fail("quay_host: %s" % exc)
-        if params["validate_certs"] is False and base_url.startswith("https://"):
-            self.module.warn("validate_certs is false: the TLS certificate of %s is not verified, so the token could be sent "
-                             "to an impostor; give your CA bundle in ca_path instead" % base_url)
-        if params["ca_path"] and not os.path.isfile(params["ca_path"]):
-            self.fail("ca_path: %s is not a file: give the path of a PEM CA bundle" % params["ca_path"])
-
-    @property
-    def client(self):
-        if self._client is None:
-            params = self.params
-            self._client = QuayClient(
-                params["quay_host"], params["quay_token"], validate_certs=params["validate_certs"],
-                ca_path=params["ca_path"], timeout=params["timeout"], retries=params["retries"],
-            )
-        return self._client
-
-    def warn_retries(self):
-        if self._client is not None:
-            for warning in self._client.warnings:
-                self.module.warn(warning)
-
-    def fail(self, msg, **result):
-        self.warn_retries()
-        if self._client is not None:
-            result.setdefault("api_requests", self._client.requests_sent)
-        self.module.fail_json(msg=msg, **result)
-
-    def fail_from_error(self, error, **result):
-        """The one place a QuayError becomes a failed task."""
-        if isinstance(error, QuayError):
-            result.setdefault("error", error.to_result())
-        self.fail(str(error), **result)
-
-    def exit(self, **result):
-        self.warn_retries()
-        if self._client is not None:
-            result.setdefault("api_requests", self._client.requests_sent)
+    def _finish(self, result, failed):
+        if failed:
+            self.module.fail_json(**result)
         self.module.exit_json(**result)

@@ -282,8 +282,9 @@ from ansible_collections.quaytools.tags.plugins.module_utils._module import Quay
 from ansible_collections.quaytools.tags.plugins.module_utils._tag_info import run
 
 
-def main():
-    module = QuayModule(
+def spec():
+    """The options of this module as AnsibleModule keyword arguments (read by the module and by its action plugin)."""
+    return dict(
         argument_spec=dict(
             repository=dict(type="str", required=True),
             name=dict(type="str"),
@@ -295,7 +296,10 @@ def main():
         ),
         supports_check_mode=True,
     )
-    run(module)
+
+
+def main():
+    run(QuayModule(**spec()))
 
 
 if __name__ == "__main__":

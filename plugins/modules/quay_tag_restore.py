@@ -202,8 +202,9 @@ from ansible_collections.quaytools.tags.plugins.module_utils._module import Quay
 from ansible_collections.quaytools.tags.plugins.module_utils._tag_restore import run
 
 
-def main():
-    module = QuayModule(
+def spec():
+    """The options of this module as AnsibleModule keyword arguments (read by the module and by its action plugin)."""
+    return dict(
         argument_spec=dict(
             repository=dict(type="str", required=True),
             name=dict(type="str", required=True, aliases=["tag"]),
@@ -213,7 +214,10 @@ def main():
         mutually_exclusive=[("manifest_digest", "at")],
         supports_check_mode=True,
     )
-    run(module)
+
+
+def main():
+    run(QuayModule(**spec()))
 
 
 if __name__ == "__main__":
