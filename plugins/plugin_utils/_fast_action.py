@@ -128,9 +128,9 @@ class ControllerTask(TaskRuntime):
             self.deprecations.append(dict((key, deprecation.get(key)) for key in ("msg", "version", "date", "collection_name")))
         for warning in result._warnings:
             self.warn("Both option {option} and its alias {alias} are set.".format(option=warning["option"], alias=warning["alias"]))
-        if result.errors:
+        if result.error_messages:
             message = result.errors.msg
-            if isinstance(result.errors[0], UnsupportedError):
+            if isinstance(result.errors.errors[0], UnsupportedError):
                 message = "Unsupported parameters for (%s) module: %s" % (self.name, message)
             self._finish({"msg": message}, failed=True)
         self.check_connection_options()
