@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The support matrix: units + integration on each ansible-core line, each in its own venv.
+# The support matrix: units, integration and the parity suite on each ansible-core line, each in its own venv.
 #
 # usage: tests/ci/matrix.sh leg 2.NN    one leg: .venv-core-2.NN from constraints/core-2.NN.txt
 #                                        (2.19 is .venv itself, built from requirements-dev.txt;
@@ -33,6 +33,8 @@ leg() {
     local failed=0
     "${ROOT}/tests/ci/unit.sh" "$venv" || failed=1
     "${ROOT}/tests/ci/ansible_test.sh" "$venv" integration || failed=1
+    # Every leg, whatever its core: the fast path and the module path must give the same results.
+    "${ROOT}/tests/ci/parity.sh" "$venv" || failed=1
     return "$failed"
 }
 
