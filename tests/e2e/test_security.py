@@ -35,21 +35,26 @@ def promote_args(repository, **extra):
 # -- the token never appears ------------------------------------------------------------------------------------------
 
 LEAK_REPOSITORIES = ["info", "tag", "restore", "echo", "html", "retry", "role1", "role2", "prune"]
-FORMS = ("option", "environment")
+FORMS = ("option", "environment", "keyword")
+# (how the token is given, which path runs the tasks). On the module path, ansible-core itself prints the values of
+# the `environment` keyword in its -vvv EXEC line (README, "The fast path"), so that form runs on the fast path only.
+RUNS = (("option", "fast"), ("option", "module"), ("environment", "fast"), ("environment", "module"), ("keyword", "fast"))
 
 
-def leak_playbook(url, form):
+def leak_playbook(url, label, form):
     """Every module and both roles, succeeding and failing, the failures echoing the token back where a server could.
 
-    The token is a connection option in module_defaults (form ``option``) or only in QUAY_TOKEN (``environment``).
-    Host ``modules`` runs the module tasks while hosts ``promote`` and ``prune`` run the roles, side by side.
+    The token is a connection option in module_defaults (form ``option``), only in QUAY_TOKEN exported to
+    ansible-playbook (``environment``, as AWX injects a credential), or in the play's ``environment`` keyword
+    (``keyword``). Host ``modules`` runs the module tasks while hosts ``promote`` and ``prune`` run the roles, side by
+    side. Every repository name starts with ``label``.
     """
     defaults = {"quay_host": url, "retries": 1, "timeout": 10}
     if form == "option":
         defaults["quay_token"] = ADMIN_TOKEN
 
     def at(name):
-        return repo("%s-%s" % (form, name))
+        return repo("%s-%s" % (label, name))
 
     def rescued(name, role, variables):
         return {"name": name, "block": [{"name": name + " (role)", "ansible.builtin.include_role": {"name": role},
@@ -86,48 +91,58 @@ def leak_playbook(url, form):
          "vars": {"prune_repositories": [at("prune")], "prune_match": ["t[0-9]"], "prune_protect": []}},
         rescued("prune fails", "quaytools.tags.prune", {"prune_repositories": [at("missing")], "prune_match": ["t.*"]}),
     ]
-    return [{"name": "token", "hosts": "all", "gather_facts": False, "strategy": "free",
-             "module_defaults": {"group/quaytools.tags.quay": defaults},
-             "tasks": [{"name": "modules", "block": modules, "when": "inventory_hostname == 'modules'"},
-                       {"name": "promote", "block": roles[:2], "when": "inventory_hostname == 'promote'"},
-                       {"name": "prune", "block": roles[2:], "when": "inventory_hostname == 'prune'"}]}]
+    play = {"name": "token", "hosts": "all", "gather_facts": False, "strategy": "free",
+            "module_defaults": {"group/quaytools.tags.quay": defaults},
+            "tasks": [{"name": "modules", "block": modules, "when": "inventory_hostname == 'modules'"},
+                      {"name": "promote", "block": roles[:2], "when": "inventory_hostname == 'promote'"},
+                      {"name": "prune", "block": roles[2:], "when": "inventory_hostname == 'prune'"}]}
+    if form == "keyword":
+        play["environment"] = {"QUAY_TOKEN": ADMIN_TOKEN}
+    return [play]
 
 
 def test_the_token_never_appears_in_any_output(quay, ansible):
-    """At -vvvv with --diff, the token as an option and (another run, at the same time) only in QUAY_TOKEN."""
-    quay.load(["%s-%s" % (form, name) for form in FORMS for name in LEAK_REPOSITORIES])
+    """At -vvvv with --diff, on both paths: the token as an option, only in QUAY_TOKEN, or in the environment keyword
+    (five runs at the same time)."""
+    labels = dict(("%s-%s" % run, run) for run in RUNS)
+    quay.load(["%s-%s" % (label, name) for label in labels for name in LEAK_REPOSITORIES])
     echo = "Authorization: Bearer %s" % ADMIN_TOKEN
     inventory = {"all": {"hosts": {"modules": {}, "promote": {}, "prune": {}}, "vars": {"ansible_connection": "local"}}}
     started = {}
-    for form in FORMS:
-        prefix = "^/api/v1/repository/e2e/%s-" % form
+    for label, (form, path) in labels.items():
+        prefix = "^/api/v1/repository/e2e/%s-" % label
         quay.fault(method="PUT", path=prefix + "echo/", status=400, body={"message": "bad header %s" % echo})
         quay.fault(method="GET", path=prefix + "html/", status=403, content_type="text/html",
                    body="<html><head><title>Denied: %s</title></head><body>%s</body></html>" % (echo, echo))
         quay.fault(method="PUT", path=prefix + "retry/", status=503, count=0, body="upstream reset (%s)" % echo)
         env = {"QUAY_TOKEN": ADMIN_TOKEN} if form == "environment" else {}
-        started[form] = ansible.start(leak_playbook(quay.url, form), inventory=inventory, verbosity=4, diff=True, env=env)
-    runs = dict((form, ansible.finish(handle)) for form, handle in started.items())
+        started[label] = ansible.start(leak_playbook(quay.url, label, form), inventory=inventory, verbosity=4, diff=True,
+                                       env=env, extra_args=("-e", "quaytools_tags_fast_path=%s" % (path == "fast")))
+    runs = dict((label, ansible.finish(handle)) for label, handle in started.items())
 
-    for form, run in runs.items():
+    for label, run in runs.items():
+        form, path = labels[label]
         # It ran what it should: every success succeeded, every failure failed (and was echoed the token).
         assert run.returncode == 0, run.explain()
         statuses = dict((r["task"], r["status"]) for r in run.records if r["status"] != "skipped")
         assert [statuses[t] for t in ("info succeeds", "tag succeeds", "restore succeeds")] == ["ok", "changed", "changed"]
         for task in ("tag fails, Quay echoes the token", "info fails, a proxy page shows the token", "tag fails after retries",
                      "restore fails", "tag fails on bad input", "info fails with a wrong token"):
-            assert statuses[task] == "failed", (form, task, run.explain())
-        assert "promote fails (rescued)" in statuses and "prune fails (rescued)" in statuses, form
-        assert quay.tags(repo(form + "-role1"))["stable"] == digest(repo(form + "-role1"), 3)
-        assert not set(("t1", "t2", "t3", "t4")) & set(quay.tags(repo(form + "-prune")))
+            assert statuses[task] == "failed", (label, task, run.explain())
+        assert "promote fails (rescued)" in statuses and "prune fails (rescued)" in statuses, label
+        assert quay.tags(repo(label + "-role1"))["stable"] == digest(repo(label + "-role1"), 3)
+        assert not set(("t1", "t2", "t3", "t4")) & set(quay.tags(repo(label + "-prune")))
+        # Each run took the path it was given (the module path runs AnsiballZ payloads, the fast path none).
+        assert ("AnsiballZ_quay_tag.py" in run.stdout) == (path == "module"), label
         assert "bad header Authorization: Bearer ********" in run.result("tag fails, Quay echoes the token", "modules")["msg"]
         assert len(run.stdout) > 20000  # -vvvv printed every result in full
 
         for secret in SECRETS:
             for where, text in (("stdout", run.stdout), ("stderr", run.stderr), ("returned JSON", run.returned_json)):
-                assert secret not in text, "%s leaked in %s (token as %s)" % (secret, where, form)
-    masked = runs["option"].result("info succeeds", "modules")["invocation"]["module_args"]["quay_token"]
-    assert masked == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+                assert secret not in text, "%s leaked in %s (token as %s, %s path)" % (secret, where, form, path)
+    for label in ("option-fast", "option-module"):
+        masked = runs[label].result("info succeeds", "modules")["invocation"]["module_args"]["quay_token"]
+        assert masked == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 
 # -- TLS --------------------------------------------------------------------------------------------------------------
