@@ -38,6 +38,8 @@ import tempfile
 import time
 from urllib.parse import urlsplit
 
+import many_tasks
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SEED = os.path.join(HERE, "seed.json")
@@ -323,10 +325,13 @@ class Runner:
         match = re.search(r"core ([0-9][^\]\s]*)", out)
         return match.group(1) if match else out.splitlines()[0]
 
-    def playbook(self, scenario, variant, keep_files=False):
-        """Run one scenario once; returns (timed seconds, process seconds, tasks)."""
+    def playbook(self, scenario, variant, keep_files=False, module_path=False):
+        """Run one scenario once; returns (timed seconds, process seconds, tasks). ``module_path``: our modules run as
+        modules (``quaytools_tags_fast_path: false``) instead of on the fast path."""
         variables = dict(scenario.variables, bench_url=self.emulator.url, bench_token=self.emulator.token,
                          bench_task=scenario.task, bench_variant=variant, ansible_python_interpreter=sys.executable)
+        if module_path:
+            variables["quaytools_tags_fast_path"] = False
         if "bench_expiration" in variables:
             variables["bench_expiration"] = int(self.emulator.now()) + 7 * 86400
         extra = os.path.join(self.workdir, "vars.json")
@@ -446,10 +451,11 @@ IMPORT_WATCH = (
 
 
 def profile_modules(runner, emulator, unchanged, repeats):
-    """The AnsiballZ payloads of the 'unchanged' scenario (quay_tag vs uri's GET), run directly ``repeats`` times."""
+    """The AnsiballZ payloads of the 'unchanged' scenario (quay_tag on the module path vs uri's GET), run directly
+    ``repeats`` times."""
     shutil.rmtree(runner.remote_tmp, ignore_errors=True)
     emulator.reset()
-    runner.playbook(unchanged, "ours", keep_files=True)
+    runner.playbook(unchanged, "ours", keep_files=True, module_path=True)
     runner.playbook(unchanged, "uri", keep_files=True)
     payloads = {}
     for path in sorted(glob.glob(os.path.join(runner.remote_tmp, "ansible-tmp-*", "AnsiballZ_*.py")), key=os.path.getmtime):
@@ -792,7 +798,7 @@ def profile_text(mod, client, emu, listing):
     return "\n".join(lines)
 
 
-def write_report(path, info, rows, mod, client, emu, listing, reads, runs, load_before, load_after, wall):
+def write_report(path, info, rows, mod, client, emu, listing, reads, runs, load_before, load_after, wall, many):
     template_path = os.path.join(HERE, "performance.md.in")
     with open(template_path, "r", encoding="utf-8") as handle:
         template = handle.read()
@@ -818,6 +824,10 @@ def write_report(path, info, rows, mod, client, emu, listing, reads, runs, load_
         "profile": profile_text(mod, client, emu, listing),
         "missed": missed_text,
         "reads": reads_table(reads),
+        "many": many["table"],
+        "many_targets": many["targets"],
+        "many_rounds": str(many["rounds"]),
+        "breakdown": many["breakdown"],
     }
     text = template
     for key, value in values.items():
@@ -843,9 +853,9 @@ def main(argv=None):
     items = scenarios(seed)
     if args.scenarios:
         wanted = args.scenarios.split(",")
-        unknown = sorted(set(wanted) - set(s.key for s in items))
+        unknown = sorted(set(wanted) - set(s.key for s in items) - {"many"})
         if unknown:
-            parser.error("unknown scenarios: %s (known: %s)" % (", ".join(unknown), ", ".join(s.key for s in items)))
+            parser.error("unknown scenarios: %s (known: %s, many)" % (", ".join(unknown), ", ".join(s.key for s in items)))
         items = [s for s in items if s.key in wanted]
     partial = bool(args.scenarios)
 
@@ -878,6 +888,12 @@ def main(argv=None):
         progress("")
         progress(console_table(rows))
         unchanged = next(s for s in scenarios(seed) if s.key == "unchanged")
+        many = None
+        if not args.scenarios or "many" in args.scenarios.split(","):
+            many = many_tasks.summary(many_tasks.measure(runner, emulator, unchanged.variables["bench_digest"], args.runs,
+                                                         progress))
+            progress("")
+            progress(many_tasks.table(many))
         mod = profile_modules(runner, emulator, unchanged, args.profile_repeats)
         client = profile_client(runner, emulator, 200)
         emu = profile_emulator(emulator, 200)
@@ -887,11 +903,20 @@ def main(argv=None):
         progress(profile_text(mod, client, emu, listing))
         progress("")
         progress(reads_table(reads))
+        if many is not None:
+            emulator.reset()
+            fast = many_tasks.profile_fast(runner.collections, emulator, unchanged.variables["bench_digest"], 200)
+            many = {"table": many_tasks.table(many), "targets": many_tasks.targets_text(many), "rounds": many["rounds"],
+                    "breakdown": many_tasks.breakdown(many, mod, client, fast)}
+            progress("")
+            progress(many["breakdown"])
+            progress(many["targets"])
     finally:
         emulator.stop()
     load_after = os.getloadavg()[0]
     if not args.no_write and not partial:
-        write_report(args.output, info, rows, mod, client, emu, listing, reads, args.runs, load_before, load_after, time.time() - started)
+        write_report(args.output, info, rows, mod, client, emu, listing, reads, args.runs, load_before, load_after, time.time() - started,
+                     many)
         progress("\nwrote %s" % os.path.relpath(args.output, ROOT))
     elif partial and not args.no_write:
         progress("\n(a partial run does not write %s)" % os.path.relpath(args.output, ROOT))
