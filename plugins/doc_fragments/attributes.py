@@ -17,6 +17,14 @@ attributes:
     description: Can run in check mode and return changed status prediction without modifying target.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details:
+      - On a local connection, without C(become) or C(async), and unless C(ansible_python_interpreter) names another
+        Python than the one running Ansible, the module's logic runs in Ansible's own worker process (the fast path),
+        with the same results. Elsewhere the module runs as usual.
+      - Set the variable C(quaytools_tags_fast_path) to V(false) to always run the module.
 """
 
     ACTIONGROUP_QUAY = r"""

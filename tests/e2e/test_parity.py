@@ -31,15 +31,14 @@ from e2e_support import ADMIN_TOKEN, NAMESPACE, READ_TOKEN, WRITE_TOKEN, digest
 BOGUS_TOKEN = "e2eBOGUS-5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a"
 VAULT_PASSWORD = "parity-vault-password"
 CONNECTIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "connection_plugins")
-MODULES = ("quay_tag", "quay_tag_info", "quay_tag_restore")
-OPTIONS = ("quay_host", "quay_token", "validate_certs", "ca_path", "timeout", "retries", "repository", "name", "tag",
-           "state", "manifest_digest", "source_tag", "expiration", "immutable", "overwrite", "filter_tag_name",
-           "only_active", "page", "limit", "at", "bogus")
+CONNECTION = ("quay_host", "quay_token", "validate_certs", "ca_path", "timeout", "retries")
+# The options of each module (a new module: add it here, and cases for it below).
 ACCEPTS = {
     "quay_tag": ("repository", "name", "tag", "state", "manifest_digest", "source_tag", "expiration", "immutable", "overwrite"),
     "quay_tag_info": ("repository", "name", "filter_tag_name", "only_active", "manifest_digest", "page", "limit"),
     "quay_tag_restore": ("repository", "name", "tag", "manifest_digest", "at"),
 }
+MODULES = tuple(ACCEPTS)
 # Seconds two timestamps of the same event may differ by between the two runs.
 CLOCK_SLACK = 120
 ISO_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -112,10 +111,9 @@ def faults(quay):
 
 
 def generic_task(module):
-    options = dict((option, "{{ case.args['%s'] | default(omit) }}" % option) for option in OPTIONS)
+    # Every option of the module, and one it does not have (``bogus``), each omitted unless the case sets it.
+    options = dict((option, "{{ case.args['%s'] | default(omit) }}" % option) for option in CONNECTION + ACCEPTS[module] + ("bogus",))
     options["repository"] = "{{ case.args.repository | default('e2e/' ~ inventory_hostname) }}"
-    if module == "quay_tag_info":
-        options.pop("tag")
     return {
         "name": module,
         "quaytools.tags.%s" % module: options,
