@@ -58,8 +58,9 @@ def delete(quay, name):
 # ---------------------------------------------------------------------------------------------------------------------
 
 def test_deleting_the_last_tag_of_a_manifest_expires_its_siblings_in_the_same_request(quay):
-    """Recorded: the .sig and .att of D1 (both pointing at D2) end with v1.0, the last tag on D1; .foo is no
-    Cosign suffix and stays; deleting latest while v1.0 was left changed nothing; restoring latest revives nothing."""
+    """Recorded: the .sig and .att of D1 (both pointing at D2) end with v1.0, the last tag on D1, although the
+    manifest list of multiarch still holds D1; .foo is no Cosign suffix and stays; deleting latest while v1.0 was left
+    changed nothing; restoring latest revives nothing."""
     for name in (sibling(D1, "sig"), sibling(D1, "att"), sibling(D1, "foo")):
         put(quay, name, {"manifest_digest": D2})
     delete(quay, "latest")
@@ -67,6 +68,7 @@ def test_deleting_the_last_tag_of_a_manifest_expires_its_siblings_in_the_same_re
     delete(quay, "v1.0")
     deleted_at = ends_ms(quay, "v1.0")[0]
     assert alive(quay, sibling(D1, "sig")) == [] and alive(quay, sibling(D1, "att")) == []
+    assert D1 in alive(quay, "multiarch")[0]["child_manifests_presence"]
     assert [entry["manifest_digest"] for entry in alive(quay, sibling(D1, "foo"))] == [D2]
     # Each sibling ends within the deleting request (Quay gives each one its own millisecond, see below).
     for name in (sibling(D1, "sig"), sibling(D1, "att")):
