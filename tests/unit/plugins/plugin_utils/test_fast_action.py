@@ -181,3 +181,25 @@ def test_a_wrong_switch_value_is_an_error():
 def test_requests_missing_on_the_controller_runs_the_module(monkeypatch):
     monkeypatch.setattr(_fast_action, "HAS_REQUESTS", False)
     assert action().module_path_reason({}) == "the controller's Python has no requests library"
+
+
+def test_deprecated_options_are_reported_as_by_ansible_module():
+    spec = {"argument_spec": {"repository": {"type": "str", "deprecated_aliases": [
+        {"name": "repo", "version": "2.0.0", "collection_name": "quaytools.tags"}], "aliases": ["repo"]}}}
+    task = ControllerTask(spec, {"repo": "org/app", "quay_host": HOST, "quay_token": TOKEN}, "quaytools.tags.x")
+    with pytest.raises(TaskDone) as done:
+        task.validate()
+        task.exit(changed=False)
+    assert done.value.result["deprecations"] == [{"msg": "Alias 'repo' is deprecated. See the module docs for more information",
+                                                  "version": "2.0.0", "date": None, "collection_name": "quaytools.tags"}]
+    assert task.params["repository"] == "org/app"
+
+
+def test_the_same_python_under_another_name_of_the_same_venv(tmp_path):
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "python").symlink_to(sys.executable)
+    (bindir / "python3").symlink_to("python")
+    assert _fast_action._same_python(str(bindir / "python3")) is False  # another venv (directory) is another Python
+    assert _fast_action._same_python(sys.executable) is True
+    assert _fast_action._same_python(os.path.join(os.path.dirname(sys.executable), "no-such-python")) is False
