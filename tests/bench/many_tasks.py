@@ -178,24 +178,36 @@ def profile_fast(collections, emulator, digest, repeats):
 
 
 def breakdown(summary_, mod, client, fast_in_process):
-    """Where one task's time goes, in ms: measured parts, and the rest derived from the marginal costs."""
+    """Where one task's time goes, in ms: measured parts, and the rest derived from the marginal costs.
+
+    A module's process is split by the instructions valgrind counted for each part (Python's start, the imports, the
+    rest), applied to its CPU time: both are measured on the payload run directly, and neither depends much on how
+    loaded the machine is (its wall time does). "module transfer" is the marginal cost less Ansible's per-task floor
+    and the process: what Ansible does around the module, and whatever waiting the machine's load added.
+    """
     marginal = dict((v, summary_["marginal"][v] * 1000) for v in VARIANTS)
-    python = mod["python"]["wall"] * 1000
     request = client["client"] * 1000
-    raw_request = client["raw"] * 1000
+    instructions = mod.get("instructions")
 
     def module_parts(variant, payload):
-        process = mod[payload]["wall"] * 1000
-        imports = sum(mod[payload]["imports"].get(name, 0) for name in (
-            "ansible.module_utils.basic", "requests", "ansible.module_utils.urls")) * 1000
-        if payload == "ours":
-            imports += mod[payload]["imports"].get("ansible_collections.quaytools.tags.plugins.module_utils._module", 0) * 1000
-            imports -= mod[payload]["imports"].get("requests", 0) * 1000  # already inside _module's cumulative time
-            imports += mod[payload]["imports"].get("ansible_collections.quaytools.tags.plugins.module_utils._tag_state", 0) * 1000
-        own_request = request if payload == "ours" else raw_request
-        return {"floor": marginal["debug"], "transfer": marginal[variant] - marginal["debug"] - process,
-                "python": python, "imports": imports, "request": own_request,
-                "result": process - python - imports - own_request, "total": marginal[variant]}
+        cpu = mod[payload]["cpu"] * 1000
+        own_request = request if payload == "ours" else client["raw"] * 1000
+        if instructions:
+            share = cpu / instructions[payload]
+            python = instructions["python"] * share
+            if payload == "ours":
+                imports = (instructions["ours_utils"] - instructions["python"]) * share
+            else:
+                imports = (instructions["urls"] - instructions["python"]) * share
+        else:  # no valgrind: Python's start and the imports in wall time
+            python = mod["python"]["cpu"] * 1000
+            names = ("ansible.module_utils.basic", "ansible.module_utils.urls") if payload == "uri" else (
+                "ansible.module_utils.basic", "ansible_collections.quaytools.tags.plugins.module_utils._module",
+                "ansible_collections.quaytools.tags.plugins.module_utils._tag_state")
+            imports = sum(mod[payload]["imports"].get(name, 0) for name in names) * 1000
+        return {"floor": marginal["debug"], "transfer": marginal[variant] - marginal["debug"] - cpu, "python": python,
+                "imports": imports, "request": own_request, "result": max(0.0, cpu - python - imports - own_request),
+                "total": marginal[variant]}
 
     columns = {
         "debug": {"floor": marginal["debug"], "transfer": 0.0, "python": 0.0, "imports": 0.0, "request": 0.0, "result": 0.0,
@@ -208,9 +220,9 @@ def breakdown(summary_, mod, client, fast_in_process):
     }
     labels = [
         ("floor", "Ansible's own work for any task (a debug task: the worker fork, templating, callbacks)"),
-        ("transfer", "module transfer: payload, temporary directory, copy, the module's process (fast path: the "
-                     "action plugin around the logic)"),
-        ("python", "interpreter start (`python -c pass`)"),
+        ("transfer", "module transfer: payload, temporary directory, copy, starting and waiting for the module's "
+                     "process (fast path: the action plugin around the logic)"),
+        ("python", "interpreter start"),
         ("imports", "imports (basic, requests or urls, our module_utils)"),
         ("request", "the request (one GET to the emulator; uri: bare HTTP)"),
         ("result", "the rest: arguments, logic, result (a module also unpacks its payload and prints JSON)"),

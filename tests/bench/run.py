@@ -798,6 +798,19 @@ def profile_text(mod, client, emu, listing):
     return "\n".join(lines)
 
 
+def load_note(info, load_before, load_after):
+    """A warning under the per-task tables when other work loaded the machine during the run."""
+    try:
+        cpus = int(info["cpus"])
+    except ValueError:
+        cpus = os.cpu_count() or 1
+    if max(load_before, load_after) <= cpus:
+        return ""
+    return ("This run shared the machine with other work (load average %.2f before the run, %.2f after, on %d CPUs): "
+            "every wall time here is longer than on a quiet machine, the 50-task playbooks most, and the ratios, taken "
+            "within each round, are the figures to read.\n\n" % (load_before, load_after, cpus))
+
+
 def write_report(path, info, rows, mod, client, emu, listing, reads, runs, load_before, load_after, wall, many):
     template_path = os.path.join(HERE, "performance.md.in")
     with open(template_path, "r", encoding="utf-8") as handle:
@@ -824,6 +837,7 @@ def write_report(path, info, rows, mod, client, emu, listing, reads, runs, load_
         "profile": profile_text(mod, client, emu, listing),
         "missed": missed_text,
         "reads": reads_table(reads),
+        "load_note": load_note(info, load_before, load_after),
         "many": many["table"],
         "many_targets": many["targets"],
         "many_rounds": str(many["rounds"]),
