@@ -465,6 +465,21 @@ class QuayClient:
                              response.status_code, None, getattr(response, "attempts", 1))
         return data
 
+    # -- any other endpoint ----------------------------------------------------------------
+
+    def request_json(self, method, path, params=None, body=UNSET, expect=(200,), context=None, confirm=None):
+        """One call of any API endpoint, with the retries and error messages of the tag endpoints.
+
+        Returns ``(status, data)``: ``data`` is the parsed JSON body, or None for an empty body, or None with status
+        None when ``confirm`` found a write whose answer was lost already applied (see ``_request``).
+        """
+        response = self._request(method, path, params=params, body=body, expect=expect, context=context, confirm=confirm)
+        if response is None:
+            return None, None
+        if not (response.text or "").strip():
+            return response.status_code, None
+        return response.status_code, self._json(response, method, path)
+
     # -- the four endpoints -----------------------------------------------------------------
 
     @staticmethod

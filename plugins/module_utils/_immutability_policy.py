@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 quaytools.tags contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY.
+# The interfaces in this file are meant for use within the quaytools.tags collection
+# and may not remain stable to outside uses. Changes may be made in ANY release.
+
+"""The logic of quaytools.tags.quay_immutability_policy: an organization's or a repository's immutability policies
+made exactly what the task lists, and which tags that makes immutable.
+
+What Quay does (pinned by tests/unit/emulator/test_policies.py): creating or updating a policy at once marks
+immutable every alive tag of the scope whose whole name matches the pattern (``tagPatternMatches: false``: whose
+name does not match it), and clears their expiration; a tag created later that matches is created immutable.
+Deleting or changing a policy never makes a tag mutable again. An organization policy acts on every repository
+of the namespace and is not listed at repository level. There is no user-level route: the organization route
+takes a user namespace.
+
+To report those tags (and predict them in check mode), the active tags of the affected repositories are read
+before any write, and only when a policy is created or updated: one GET per 100 active tags of the repository,
+and for an organization one GET per 100 repositories first, then that for each repository.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.quaytools.tags.plugins.module_utils._client import QuayError
+from ansible_collections.quaytools.tags.plugins.module_utils._common import iso8601, now_ts, row_is_active
+from ansible_collections.quaytools.tags.plugins.module_utils._policy_client import with_message
+from ansible_collections.quaytools.tags.plugins.module_utils._policy_reconcile import IMMUTABILITY
+from ansible_collections.quaytools.tags.plugins.module_utils._policy_task import run_task
+
+REPOSITORY_LIST = "/api/v1/repository"
+MAX_REPOSITORY_PAGES = 1000
+
+
+def tags_made_immutable(tag_sets, policies, now):
+    """The alive, mutable tags that ``policies`` (created or updated) mark immutable. Pure.
+
+    ``tag_sets`` is ``[(repository, rows)]`` with Quay's active tag rows. Returns one dict per tag, in repository
+    order and then by name: ``repository``, ``name``, ``manifest_digest``, ``expiration`` (the one Quay clears, or
+    None) and ``tag_pattern`` (the first policy that marks it).
+    """
+    rules = [(re.compile(p["tag_pattern"]), p.get("tag_pattern_matches") is not False, p["tag_pattern"]) for p in policies]
+    marked = []
+    for repository, rows in tag_sets:
+        for row in sorted(rows, key=lambda r: r.get("name") or ""):
+            if row.get("immutable") or not row_is_active(row, now):
+                continue
+            for regex, matches, pattern in rules:
+                if bool(regex.fullmatch(row.get("name") or "")) == matches:
+                    marked.append({"repository": repository, "name": row.get("name"),
+                                   "manifest_digest": row.get("manifest_digest"), "expiration": iso8601(row.get("end_ts")),
+                                   "tag_pattern": pattern})
+                    break
+    return marked
+
+
+def namespace_repositories(client, namespace):
+    """``namespace/name`` of every repository of the namespace, following Quay's ``next_page``."""
+    names = []
+    next_page = None
+    for dummy in range(MAX_REPOSITORY_PAGES):
+        params = [("namespace", namespace)] + ([("next_page", next_page)] if next_page else [])
+        _status, data = client.request_json("GET", REPOSITORY_LIST, params=params,
+                                            context={"op": "repositories", "repository": "namespace %s" % namespace})
+        items = data.get("repositories") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise QuayError("Quay answered the repository listing of %s without a repositories list (GET %s)"
+                            % (namespace, REPOSITORY_LIST), "bad_response", method="GET", path=REPOSITORY_LIST, status=200)
+        names.extend("%s/%s" % (item.get("namespace"), item.get("name")) for item in items if isinstance(item, dict))
+        next_page = data.get("next_page")
+        if not next_page or not items:
+            return names
+    raise QuayError("Quay's repository listing of %s did not end after %d pages (GET %s)" % (
+        namespace, MAX_REPOSITORY_PAGES, REPOSITORY_LIST), "bad_response", method="GET", path=REPOSITORY_LIST)
+
+
+def read_tag_sets(client, scope):
+    """``[(repository, active rows)]`` of the repositories a policy of ``scope`` acts on."""
+    try:
+        repositories = [scope.name] if scope.kind == "repository" else namespace_repositories(client, scope.name)
+        return [(repository, client.list_all_tags(repository, only_active=True)) for repository in repositories]
+    except QuayError as err:
+        raise with_message(err, "%s. The active tags are read to report which tags the policies make immutable; the token "
+                                "needs repo:read for that, or set report_tags: false to skip it" % err)
+
+
+def run(task, now=None):
+    """Entry point of the module."""
+    now = now_ts() if now is None else now
+
+    def predict(task, request, changes):
+        if not task.params.get("report_tags", True):
+            return {}, {}
+        applied = [c.after for c in changes if c.action in ("create", "update")]
+        if not applied:
+            return {"tags_made_immutable": []}, {}
+        marked = tags_made_immutable(read_tag_sets(task.client, request.scope), applied, now)
+        diff = {"tags_made_immutable": ["%s:%s" % (t["repository"], t["name"]) for t in marked]} if marked else {}
+        return {"tags_made_immutable": marked}, diff
+
+    run_task(task, IMMUTABILITY, user_allowed=False, predict=predict)
