@@ -26,6 +26,8 @@ options:
       - Quay's API ignores HTTP Basic credentials, so a token is required.
       - The token needs C(repo:read) for M(quaytools.tags.quay_tag_info), C(repo:write) for M(quaytools.tags.quay_tag)
         and M(quaytools.tags.quay_tag_restore), and C(repo:admin) to clear immutability.
+      - The policy modules need C(org:admin) for a namespace, C(user:admin) for the token's own user namespace and
+        C(repo:admin) for a repository.
       - If not set, the value of the E(QUAY_TOKEN) environment variable is used.
       - The token is never shown in output, messages or diffs.
     type: str

@@ -126,7 +126,7 @@ seealso:
   - module: quaytools.tags.quay_tag
     description: Make single tags immutable, or clear immutability (O(quaytools.tags.quay_tag#module:immutable)).
   - module: quaytools.tags.quay_autoprune_policy
-    description: Server-side auto-prune policies; immutable tags are never pruned.
+    description: Server-side auto-prune policies of the same scopes.
 """
 
 EXAMPLES = r"""
