@@ -20,7 +20,7 @@ __metaclass__ = type
 
 from urllib.parse import unquote
 
-from . import pipeline, repository, tags_list, tags_write, user
+from . import config_page, pipeline, policy_routes, repository, tags_list, tags_write, user
 from .endpoint import Request
 from .responses import fr_json, werkzeug_page
 from .texts import METHOD_NOT_ALLOWED, NOT_FOUND_PAGE
@@ -29,6 +29,8 @@ ROUTE_MODULES = (
     user,
     tags_write,
     tags_list,
+    policy_routes,
+    config_page,
     repository,  # last: the repository resource matches any longer path under /api/v1/repository/
 )
 
@@ -40,9 +42,10 @@ def dispatch(model, method, raw_path, query, headers, body, routes=ROUTES):
     """Answer one request: the first route matching path and method, through the pipeline."""
     path = unquote(raw_path, errors="replace")
     allowed = set()
+    config = model.state.config
     for route in routes:
         match = route.pattern.fullmatch(path)
-        if match is None:
+        if match is None or not route.exists(config):
             continue
         if method in route.methods:
             request = Request(method, raw_path, path, query, headers, body, match)
