@@ -300,13 +300,22 @@ def plan_changes(kind, existing, desired, state="present", exclusive=False):
     for policy in desired:
         if _take(remaining, lambda p, policy=policy: kind.content(p) == kind.content(policy)) is None:
             missing.append(policy)
+    # Each pass pairs every listed policy still missing before the next, looser pass runs: same identity, then (with
+    # exclusive) same family, then any policy still unlisted.
+    targets = {}
+    passes = [lambda p, policy: kind.identity(p) == kind.identity(policy)]
+    if exclusive:
+        passes += [lambda p, policy: kind.family(p) == kind.family(policy), lambda p, policy: True]
+    for same in passes:
+        for index, policy in enumerate(missing):
+            if index not in targets:
+                target = _take(remaining, lambda p, policy=policy, same=same: same(p, policy))
+                if target is not None:
+                    targets[index] = target
     updates = []
     creates = []
-    for policy in missing:
-        target = _take(remaining, lambda p, policy=policy: kind.identity(p) == kind.identity(policy))
-        if target is None and exclusive:
-            target = (_take(remaining, lambda p, policy=policy: kind.family(p) == kind.family(policy))
-                      or _take(remaining, lambda p: True))
+    for index, policy in enumerate(missing):
+        target = targets.get(index)
         if target is None:
             creates.append(Change("create", None, kind.stored(dict(policy, uuid=None))))
         else:

@@ -176,6 +176,16 @@ def test_exclusive_reuses_an_unlisted_policy_instead_of_delete_and_create():
     assert [(p["uuid"], p["value"]) for p in after] == [("u2", "2w")]
 
 
+def test_exclusive_pairs_by_method_before_taking_any_unlisted_policy():
+    # The first listed policy must not take the creation_date policy the second one can be made from.
+    existing = [ap("creation_date", "5d", matches=None, uuid="fixture")]
+    changes, after = plan_changes(AUTOPRUNE, existing, [ap("number_of_tags", 20), ap("creation_date", "2w", "^ci-")],
+                                  exclusive=True)
+    assert [(c.action, c.uuid, c.after["method"]) for c in changes] == [("update", "fixture", "creation_date"),
+                                                                        ("create", None, "number_of_tags")]
+    assert [p["method"] for p in after] == ["creation_date", "number_of_tags"]
+
+
 def test_exclusive_with_an_empty_list_deletes_everything():
     existing = [im("^a", uuid="u1"), im("^b", uuid="u2")]
     changes, after = plan_changes(IMMUTABILITY, existing, [], exclusive=True)
