@@ -86,8 +86,9 @@ def read_tag_sets(client, scope):
         repositories = [scope.name] if scope.kind == "repository" else namespace_repositories(client, scope.name)
         return [(repository, client.list_all_tags(repository, only_active=True)) for repository in repositories]
     except QuayError as err:
-        raise with_message(err, "%s. The active tags are read to report which tags the policies make immutable; the token "
-                                "needs repo:read for that, or set report_tags: false to skip it" % err)
+        need = " (the token needs repo:read for that)" if err.kind == "permission" else ""
+        raise with_message(err, "%s. The active tags are read to report which tags the policies make immutable%s; "
+                                "report_tags: false skips that reading; nothing was changed" % (err, need))
 
 
 def run(task, now=None):

@@ -177,7 +177,7 @@ def test_a_token_that_cannot_read_the_tags_fails_before_any_write(transport, run
         "error_message": "Unauthorized", "error_type": "insufficient_scope"})
     result = run_module(quay_immutability_policy.main, {"namespace": "myorg", "policies": [{"tag_pattern": "v.*"}]})
     assert result["failed"] and result["changed"] is False and transport.writes == []
-    assert "needs repo:read for that, or set report_tags: false" in result["msg"]
+    assert "(the token needs repo:read for that); report_tags: false skips that reading" in result["msg"]
 
 
 def test_pattern_checks_before_any_request(transport, run_module):
