@@ -15,6 +15,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 import pytest
 
 from quayemu.model import SeedError
@@ -478,3 +480,12 @@ def test_seed_policies_are_checked():
                 [{"kind": "immutability", "namespace": "x", "repository": "x/y"}]):
         with pytest.raises(SeedError):
             State({"policies": bad}, 0)
+
+
+def test_the_policies_seed_of_the_integration_targets(make_emulator):
+    quay = make_emulator(os.path.join(os.path.dirname(__file__), "..", "..", "emulator", "seeds", "policies.json"))[1]
+    token = {"Authorization": "Bearer ci-policy-9f1b3d5c7e0a42c4e6a8b0d2f4c6e8a0"}
+    fixture = quay.get("/api/v1/organization/policyorg/autoprunepolicy/", auth=token).json()["policies"]
+    assert [(p["method"], p["value"], p["tagPatternMatches"]) for p in fixture] == [("creation_date", "5d", None)]
+    assert quay.get("/api/v1/user/autoprunepolicy/", auth=token).json() == {"policies": []}
+    assert [r["immutable"] for r in quay.tags("policyorg/alpha", onlyActiveTags="true")] == [False] * 5
