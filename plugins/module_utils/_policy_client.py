@@ -218,9 +218,8 @@ class PolicyClient:
                     return True
             return False
 
-        status, data = self._call("POST", path, "create the %s policy %s in %s" % (
-                                      self.kind.name, self.describe(policy), self.scope.label),
-                                  body=self.kind.to_api(policy), expect=(201,), confirm=confirm)
+        action = "create the %s policy %s in %s" % (self.kind.name, self.describe(policy), self.scope.label)
+        status, data = self._call("POST", path, action, body=self.kind.to_api(policy), expect=(201,), confirm=confirm)
         if status is None:
             return found[0]
         if not isinstance(data, dict) or not data.get("uuid"):
@@ -230,9 +229,8 @@ class PolicyClient:
 
     def update(self, uuid, policy):
         """PUT: the policy becomes ``policy`` (Quay replaces every field)."""
-        self._call("PUT", self.scope.path(self.kind.route, uuid), "update %s policy %s of %s to %s" % (
-                       self.kind.name, uuid, self.scope.label, self.describe(policy)),
-                   body=self.kind.to_api(policy), expect=(204,))
+        action = "update %s policy %s of %s to %s" % (self.kind.name, uuid, self.scope.label, self.describe(policy))
+        self._call("PUT", self.scope.path(self.kind.route, uuid), action, body=self.kind.to_api(policy), expect=(204,))
 
     def delete(self, uuid):
         """DELETE. Returns False when the policy was already gone (404), True when this call deleted it."""

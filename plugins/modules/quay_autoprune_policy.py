@@ -118,7 +118,7 @@ options:
     default: present
   exclusive:
     description:
-      - With V(true), O(policies) is the whole set: policies of the scope that are not listed are deleted (or
+      - With V(true), O(policies) is the whole set. Policies of the scope that are not listed are deleted (or
         updated into listed ones that are missing). Duplicate policies Quay holds are reduced to one.
       - Only with O(state=present).
     type: bool
@@ -126,9 +126,9 @@ options:
 notes:
   - The server needs the auto-prune feature (C(FEATURE_AUTO_PRUNE), Quay 3.10 and later; repository policies
     since 3.11, tag patterns since 3.13). With the feature off, Quay has no policy routes; the module then reads Quay's C(GET /config) and
-    fails saying so, before any write. A policy C(DELETE) that Quay answers with HTTP 204 is never taken as done:
-    with the feature off, Quay's repository route takes a repository-level policy URL and answers 204 without
-    deleting anything.
+    fails saying so, before any write. A policy C(DELETE) that Quay answers with HTTP 204 is never taken as done
+    (with the feature off, Quay's repository route takes a repository-level policy URL and answers 204 without
+    deleting anything).
   - "Token scopes: C(org:admin) for O(namespace), C(user:admin) for O(scope=user), C(repo:admin) for O(repository).
     A token without it gets HTTP 403, and the message names the scope needed. Quay answers 403, not 404, for an
     organization that does not exist."

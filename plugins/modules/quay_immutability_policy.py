@@ -93,7 +93,7 @@ options:
     default: present
   exclusive:
     description:
-      - With V(true), O(policies) is the whole set: policies of the scope that are not listed are deleted (or
+      - With V(true), O(policies) is the whole set. Policies of the scope that are not listed are deleted (or
         updated into listed ones that are missing).
       - Only with O(state=present).
     type: bool

@@ -273,8 +273,8 @@ def test_autoprune_repository_route(quay):
     assert answer(quay.get(REPO)) == (200, {"policies": []})
     made = quay.post(REPO, {"method": "number_of_tags", "value": 10}).json()["uuid"]
     assert quay.put(REPO + made, {"method": "number_of_tags", "value": 5}).status_code == 204
-    assert quay.get(REPO + made).json() == {"uuid": made, "method": "number_of_tags", "value": 5, "tagPattern": None,
-                                           "tagPatternMatches": True}
+    assert quay.get(REPO + made).json() == {
+        "uuid": made, "method": "number_of_tags", "value": 5, "tagPattern": None, "tagPatternMatches": True}
     for token in ("write", "read", "orgonly"):
         assert answer(quay.get(REPO, auth=auth(token))) == (403, scope_error)
     assert quay.post(REPO, {"method": "number_of_tags", "value": 3}, auth=auth("write")).status_code == 403

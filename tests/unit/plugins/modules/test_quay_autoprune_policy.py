@@ -108,7 +108,7 @@ def test_user_scope_creates_through_the_user_route(transport, run_module):
     fake = FakePolicies(USER)
     transport.handler = fake
     args = {"scope": "user", "policies": [{"method": "creation_date", "value": "30d"}]}
-    (check, _), (real, calls), (again, _), (last, _) = four_passes(run_module, transport, args)
+    (check, dummy), (real, calls), (again, dummy), (last, dummy) = four_passes(run_module, transport, args)
     assert check["changed"] and check["policies"][0]["uuid"] is None
     assert (real["scope"], real["namespace"]) == ("user", None)
     assert [(c.method, c.path) for c in calls] == [("GET", USER), ("POST", USER)]
@@ -121,7 +121,7 @@ def test_repository_scope_absent_deletes_only_the_listed_policy(transport, run_m
     fake = FakePolicies(REPO, [api("u1", "number_of_tags", 5), api("u2", "creation_date", "7d", "^ci-.*")])
     transport.handler = fake
     args = {"repository": "myorg/app", "state": "absent", "policies": [{"method": "number_of_tags", "value": 5}]}
-    (check, _), (real, calls), (again, _), (last, _) = four_passes(run_module, transport, args)
+    (check, dummy), (real, calls), (again, dummy), (last, dummy) = four_passes(run_module, transport, args)
     assert check["changed"] and real["changed"] and not again["changed"] and not last["changed"]
     assert [(c.method, c.path) for c in calls] == [("GET", REPO), ("DELETE", REPO + "u1")]
     assert (real["scope"], real["namespace"], real["repository"]) == ("repository", "myorg", "myorg/app")

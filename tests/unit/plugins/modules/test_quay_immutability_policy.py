@@ -109,8 +109,8 @@ def test_repository_policy_four_passes_and_the_tags_it_makes_immutable(transport
     assert [t["name"] for t in check["tags_made_immutable"]] == expected
     assert check["tags_made_immutable"] == real["tags_made_immutable"]
     assert [c.method for c in check_calls] == ["GET", "GET"]
-    assert [(c.method, c.path) for c in real_calls] == [("GET", REPO), ("GET", "/api/v1/repository/myorg/app/tag/"),
-                                                         ("POST", REPO)]
+    assert [(c.method, c.path) for c in real_calls] == [
+        ("GET", REPO), ("GET", "/api/v1/repository/myorg/app/tag/"), ("POST", REPO)]
     v2 = real["tags_made_immutable"][1]
     assert v2["expiration"] is not None and v2["tag_pattern"] == "v[0-9].*" and v2["repository"] == "myorg/app"
     assert check["diff"] == real["diff"]
@@ -145,7 +145,7 @@ def test_organization_policy_reads_every_repository_of_the_namespace(transport, 
     repositories = dict(("myorg/r%d" % n, [tag("v%d" % n), tag("latest")]) for n in range(5))
     fake = FakeQuay(ORG, repositories, page_size=2)
     transport.handler = fake
-    (check, check_calls), (real, _), (again, _), (_last, _) = four_passes(run_module, transport, {
+    (check, check_calls), (real, dummy), (again, dummy), (dummy, dummy) = four_passes(run_module, transport, {
         "namespace": "myorg", "policies": [{"tag_pattern": "v[0-9]+"}]})
     listings = [c for c in check_calls if c.path == "/api/v1/repository"]
     assert len(listings) == 3 and listings[1].query == {"namespace": "myorg", "next_page": "2"}
