@@ -16,10 +16,11 @@ The rules of the policies themselves live in policies.py. Per route family, Quay
 - repository (``.../<namespace>/<name>/...``): the pipeline's admin check (``repo:admin``), the body, then 404 for a
   repository that does not exist.
 
-With the feature off (``auto_prune``, ``immutable_tags``) Quay registers none of these routes: a list URL answers its
-UI page (404) to GET and Werkzeug's 405 page to other methods, an organization or user URL with a uuid redirects a
-GET to the same URL plus ``/`` (308) and answers 405 to the rest, and a repository URL with a uuid is the repository
-resource's (repository.py), whose DELETE answers 204 for a repository that does not exist.
+With the feature off (``auto_prune``, ``immutable_tags``) Quay registers none of these routes: a list URL falls to
+the web UI's catch-all (web.py: its 404 page to GET, Werkzeug's 405 page to other methods), an organization or user
+URL with a uuid redirects a GET to the same URL plus ``/`` (308) and answers 405 to the rest (``missing_item``), and
+a repository URL with a uuid is the repository resource's (repository.py), whose DELETE answers 204 for a repository
+that does not exist.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,17 +29,14 @@ __metaclass__ = type
 
 from .endpoint import REPOSITORY_PATH, Route, add_slash_redirect
 from .policies import AUTOPRUNE, IMMUTABILITY, PolicyError, check_autoprune, check_immutability, lock_tags
-from .responses import Response, fr_json, werkzeug_page
+from .responses import Response, allow_header, fr_json, werkzeug_page
 from .texts import METHOD_NOT_ALLOWED
 
 ORGANIZATION_PATH = r"/api/v1/organization/(?P<orgname>[^/]+)"
 USER_PATH = r"/api/v1/user"
 ROUTE_NAMES = {AUTOPRUNE: "autoprunepolicy", IMMUTABILITY: "immutabilitypolicy"}
 FEATURES = {AUTOPRUNE: "auto_prune", IMMUTABILITY: "immutable_tags"}
-ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
-# Stands for Quay's web UI page (about 70 KB of HTML in 3.17), which its catch-all route answers with 404.
-UI_PAGE = (b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Quay</title>\n</head>\n"
-           b"<body>\n<div id=\"root\"></div>\n</body>\n</html>\n")
+ITEM_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")
 
 SCOPE_DESCRIPTIONS = {
     "organization": "The policy configuration that is to be applied to the organization",
@@ -176,18 +174,11 @@ def _handlers(kind, family):
     return list_policies, create_policy, get_policy, update_policy, delete_policy
 
 
-def missing_list(model, request):
-    """A list URL while the feature is off: Quay's UI page (404) for GET, Werkzeug's 405 page otherwise."""
-    if request.method in ("GET", "HEAD"):
-        return Response(404, UI_PAGE, "text/html; charset=utf-8")
-    return werkzeug_page(405, "Method Not Allowed", METHOD_NOT_ALLOWED)
-
-
 def missing_item(model, request):
     """An organization or user URL with a uuid while the feature is off: 308 to the URL plus "/" for GET, else 405."""
     if request.method in ("GET", "HEAD"):
         return add_slash_redirect(model, request)
-    return werkzeug_page(405, "Method Not Allowed", METHOD_NOT_ALLOWED)
+    return werkzeug_page(405, "Method Not Allowed", METHOD_NOT_ALLOWED, allow_header(("GET", "HEAD", "OPTIONS")))
 
 
 def _routes(kind, family, base):
@@ -202,12 +193,11 @@ def _routes(kind, family, base):
         Route(("GET", "HEAD", "OPTIONS"), item, get_policy, need=need, feature=feature),
         Route(("PUT",), item, update_policy, need=need, feature=feature),
         Route(("DELETE",), item, delete_policy, need=need, feature=feature),
-        Route(ALL_METHODS, path + "/", missing_list, pipeline=False, advertise=False, feature=feature, feature_on=False),
     ]
     if family != "repository":
         routes += [
             Route(("GET", "HEAD", "OPTIONS"), path, add_slash_redirect, pipeline=False, advertise=False, feature=feature),
-            Route(ALL_METHODS, item, missing_item, pipeline=False, advertise=False, feature=feature, feature_on=False),
+            Route(ITEM_METHODS, item, missing_item, pipeline=False, advertise=False, feature=feature, feature_on=False),
         ]
     return routes
 
