@@ -40,6 +40,14 @@ FEATURES = {"autoprunepolicy": ("AUTO_PRUNE", "FEATURE_AUTO_PRUNE", "3.10"),
 TOKEN_SCOPES = {"organization": "org:admin", "user": "user:admin", "repository": "repo:admin"}
 
 
+def scope_argument_spec(user_allowed):
+    """The options that choose a scope, shared by the policy modules (``scope`` only where a user route exists)."""
+    spec = dict(namespace=dict(type="str"), repository=dict(type="str"))
+    if user_allowed:
+        spec["scope"] = dict(type="str", choices=["organization", "user", "repository"])
+    return spec
+
+
 def validate_namespace(namespace):
     """An organization or user name as Quay allows it."""
     if not isinstance(namespace, str) or not (2 <= len(namespace) <= 255 and NAMESPACE_RE.match(namespace)):

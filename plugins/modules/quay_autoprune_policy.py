@@ -299,15 +299,14 @@ api_requests:
 """
 
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
+from ansible_collections.quaytools.tags.plugins.module_utils._policy_client import scope_argument_spec
 from ansible_collections.quaytools.tags.plugins.module_utils._autoprune_policy import run
 
 
 def main():
     module = QuayModule(
         argument_spec=dict(
-            namespace=dict(type="str"),
-            repository=dict(type="str"),
-            scope=dict(type="str", choices=["organization", "user", "repository"]),
+            scope_argument_spec(user_allowed=True),
             policies=dict(type="list", elements="dict", required=True, options=dict(
                 method=dict(type="str", required=True, choices=["number_of_tags", "creation_date"]),
                 value=dict(type="raw", required=True),

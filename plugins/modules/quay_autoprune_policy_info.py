@@ -131,16 +131,13 @@ api_requests:
 """
 
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
+from ansible_collections.quaytools.tags.plugins.module_utils._policy_client import scope_argument_spec
 from ansible_collections.quaytools.tags.plugins.module_utils._autoprune_policy_info import run
 
 
 def main():
     module = QuayModule(
-        argument_spec=dict(
-            namespace=dict(type="str"),
-            repository=dict(type="str"),
-            scope=dict(type="str", choices=["organization", "user", "repository"]),
-        ),
+        argument_spec=scope_argument_spec(user_allowed=True),
         mutually_exclusive=[("namespace", "repository")],
         supports_check_mode=True,
     )

@@ -268,14 +268,14 @@ api_requests:
 """
 
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
+from ansible_collections.quaytools.tags.plugins.module_utils._policy_client import scope_argument_spec
 from ansible_collections.quaytools.tags.plugins.module_utils._immutability_policy import run
 
 
 def main():
     module = QuayModule(
         argument_spec=dict(
-            namespace=dict(type="str"),
-            repository=dict(type="str"),
+            scope_argument_spec(user_allowed=False),
             policies=dict(type="list", elements="dict", required=True, options=dict(
                 tag_pattern=dict(type="str", required=True),
                 tag_pattern_matches=dict(type="bool", default=True),

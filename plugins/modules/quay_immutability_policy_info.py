@@ -104,15 +104,13 @@ api_requests:
 """
 
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
+from ansible_collections.quaytools.tags.plugins.module_utils._policy_client import scope_argument_spec
 from ansible_collections.quaytools.tags.plugins.module_utils._immutability_policy_info import run
 
 
 def main():
     module = QuayModule(
-        argument_spec=dict(
-            namespace=dict(type="str"),
-            repository=dict(type="str"),
-        ),
+        argument_spec=scope_argument_spec(user_allowed=False),
         mutually_exclusive=[("namespace", "repository")],
         required_one_of=[("namespace", "repository")],
         supports_check_mode=True,

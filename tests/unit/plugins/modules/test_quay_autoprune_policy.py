@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import requests
 
+from ansible_collections.quaytools.tags.tests.unit.plugins.modules.policy_passes import four_passes
 from ansible_collections.quaytools.tags.plugins.modules import quay_autoprune_policy, quay_autoprune_policy_info
 
 from ansible_collections.quaytools.tags.tests.unit.conftest import TOKEN
@@ -66,23 +67,14 @@ class FakePolicies:
         return 404, {"detail": "Not Found", "error_type": "not_found"}, None
 
 
-def four_passes(run_module, transport, args):
-    """Check, run, check again, run again: the results and the requests each pass sent."""
-    out = []
-    for check in (True, False, True, False):
-        before = len(transport.calls)
-        result = run_module(quay_autoprune_policy.main, args, check_mode=check, diff=True)
-        out.append((result, transport.calls[before:]))
-    return out
-
-
 def test_organization_four_passes_with_an_update_in_place(transport, run_module):
     fake = FakePolicies(ORG, [api("u1", "number_of_tags", 10), api("u2", "creation_date", "5d", matches=None)])
     transport.handler = fake
     args = {"namespace": "myorg", "exclusive": True, "policies": [
         {"method": "number_of_tags", "value": 20},
         {"method": "creation_date", "value": "7d", "tag_pattern": "^ci-.*"}]}
-    (check, check_calls), (real, real_calls), (again, again_calls), (last, last_calls) = four_passes(run_module, transport, args)
+    (check, check_calls), (real, real_calls), (again, again_calls), (last, last_calls) = four_passes(
+        run_module, transport, quay_autoprune_policy.main, args)
 
     assert check["changed"] is True and [c.method for c in check_calls] == ["GET"]
     assert [(c["action"], c["uuid"]) for c in check["changes"]] == [("updated", "u1"), ("updated", "u2")]
@@ -108,7 +100,8 @@ def test_user_scope_creates_through_the_user_route(transport, run_module):
     fake = FakePolicies(USER)
     transport.handler = fake
     args = {"scope": "user", "policies": [{"method": "creation_date", "value": "30d"}]}
-    (check, dummy), (real, calls), (again, dummy), (last, dummy) = four_passes(run_module, transport, args)
+    (check, dummy), (real, calls), (again, dummy), (last, dummy) = four_passes(
+        run_module, transport, quay_autoprune_policy.main, args)
     assert check["changed"] and check["policies"][0]["uuid"] is None
     assert (real["scope"], real["namespace"]) == ("user", None)
     assert [(c.method, c.path) for c in calls] == [("GET", USER), ("POST", USER)]
@@ -121,7 +114,8 @@ def test_repository_scope_absent_deletes_only_the_listed_policy(transport, run_m
     fake = FakePolicies(REPO, [api("u1", "number_of_tags", 5), api("u2", "creation_date", "7d", "^ci-.*")])
     transport.handler = fake
     args = {"repository": "myorg/app", "state": "absent", "policies": [{"method": "number_of_tags", "value": 5}]}
-    (check, dummy), (real, calls), (again, dummy), (last, dummy) = four_passes(run_module, transport, args)
+    (check, dummy), (real, calls), (again, dummy), (last, dummy) = four_passes(
+        run_module, transport, quay_autoprune_policy.main, args)
     assert check["changed"] and real["changed"] and not again["changed"] and not last["changed"]
     assert [(c.method, c.path) for c in calls] == [("GET", REPO), ("DELETE", REPO + "u1")]
     assert (real["scope"], real["namespace"], real["repository"]) == ("repository", "myorg", "myorg/app")

@@ -13,6 +13,7 @@ import re
 import time
 
 from ansible_collections.quaytools.tags.plugins.module_utils._immutability_policy import tags_made_immutable
+from ansible_collections.quaytools.tags.tests.unit.plugins.modules.policy_passes import four_passes
 from ansible_collections.quaytools.tags.plugins.modules import quay_immutability_policy, quay_immutability_policy_info
 
 D1 = "sha256:" + "a1" * 32
@@ -89,21 +90,13 @@ class FakeQuay:
         return 404, {"error_message": "Not Found", "error_type": "not_found"}, None
 
 
-def four_passes(run_module, transport, args):
-    out = []
-    for check in (True, False, True, False):
-        before = len(transport.calls)
-        result = run_module(quay_immutability_policy.main, args, check_mode=check, diff=True)
-        out.append((result, transport.calls[before:]))
-    return out
-
-
 def test_repository_policy_four_passes_and_the_tags_it_makes_immutable(transport, run_module):
     fake = FakeQuay(REPO, {"myorg/app": [tag("latest"), tag("v1.0"), tag("v2.0", end_in=3 * 86400), tag("v5"),
                                          tag("v0.9", immutable=True), tag("v1.1", end_in=-60)]})
     transport.handler = fake
     args = {"repository": "myorg/app", "policies": [{"tag_pattern": "v[0-9].*"}]}
-    (check, check_calls), (real, real_calls), (again, again_calls), (last, last_calls) = four_passes(run_module, transport, args)
+    (check, check_calls), (real, real_calls), (again, again_calls), (last, last_calls) = four_passes(
+        run_module, transport, quay_immutability_policy.main, args)
 
     expected = ["v1.0", "v2.0", "v5"]
     assert [t["name"] for t in check["tags_made_immutable"]] == expected
@@ -145,8 +138,9 @@ def test_organization_policy_reads_every_repository_of_the_namespace(transport, 
     repositories = dict(("myorg/r%d" % n, [tag("v%d" % n), tag("latest")]) for n in range(5))
     fake = FakeQuay(ORG, repositories, page_size=2)
     transport.handler = fake
-    (check, check_calls), (real, dummy), (again, dummy), (dummy, dummy) = four_passes(run_module, transport, {
-        "namespace": "myorg", "policies": [{"tag_pattern": "v[0-9]+"}]})
+    args = {"namespace": "myorg", "policies": [{"tag_pattern": "v[0-9]+"}]}
+    (check, check_calls), (real, dummy), (again, dummy), (dummy, dummy) = four_passes(
+        run_module, transport, quay_immutability_policy.main, args)
     listings = [c for c in check_calls if c.path == "/api/v1/repository"]
     assert len(listings) == 3 and listings[1].query == {"namespace": "myorg", "next_page": "2"}
     assert [(t["repository"], t["name"]) for t in check["tags_made_immutable"]] == [("myorg/r%d" % n, "v%d" % n) for n in range(5)]
