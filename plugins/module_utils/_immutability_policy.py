@@ -26,12 +26,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible_collections.quaytools.tags.plugins.module_utils._client import QuayError
 from ansible_collections.quaytools.tags.plugins.module_utils._common import iso8601, now_ts, row_is_active
 from ansible_collections.quaytools.tags.plugins.module_utils._policy_client import with_message
-from ansible_collections.quaytools.tags.plugins.module_utils._policy_reconcile import IMMUTABILITY
+from ansible_collections.quaytools.tags.plugins.module_utils._policy_reconcile import IMMUTABILITY, covering_policy
 from ansible_collections.quaytools.tags.plugins.module_utils._policy_task import run_task
 
 REPOSITORY_LIST = "/api/v1/repository"
@@ -45,18 +43,15 @@ def tags_made_immutable(tag_sets, policies, now):
     order and then by name: ``repository``, ``name``, ``manifest_digest``, ``expiration`` (the one Quay clears, or
     None) and ``tag_pattern`` (the first policy that marks it).
     """
-    rules = [(re.compile(p["tag_pattern"]), p.get("tag_pattern_matches") is not False, p["tag_pattern"]) for p in policies]
     marked = []
     for repository, rows in tag_sets:
         for row in sorted(rows, key=lambda r: r.get("name") or ""):
             if row.get("immutable") or not row_is_active(row, now):
                 continue
-            for regex, matches, pattern in rules:
-                if bool(regex.fullmatch(row.get("name") or "")) == matches:
-                    marked.append({"repository": repository, "name": row.get("name"),
-                                   "manifest_digest": row.get("manifest_digest"), "expiration": iso8601(row.get("end_ts")),
-                                   "tag_pattern": pattern})
-                    break
+            policy = covering_policy(policies, row.get("name") or "")
+            if policy is not None:
+                marked.append({"repository": repository, "name": row.get("name"), "manifest_digest": row.get("manifest_digest"),
+                               "expiration": iso8601(row.get("end_ts")), "tag_pattern": policy["tag_pattern"]})
     return marked
 
 

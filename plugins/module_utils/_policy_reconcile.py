@@ -327,6 +327,20 @@ def plan_changes(kind, existing, desired, state="present", exclusive=False):
     return deletes + updates + creates, after
 
 
+def covers(policy, name):
+    """Whether an immutability policy makes a tag of this name immutable: its pattern matches the whole name (or, with
+    ``tag_pattern_matches`` false, does not)."""
+    return bool(re.fullmatch(policy["tag_pattern"], name)) == (policy.get("tag_pattern_matches") is not False)
+
+
+def covering_policy(policies, name):
+    """The first immutability policy that covers ``name``, or None."""
+    for policy in policies:
+        if covers(policy, name):
+            return policy
+    return None
+
+
 def public(kind, policy):
     """A policy as the modules return it: uuid first, then the fields."""
     out = {"uuid": policy.get("uuid")}

@@ -14,6 +14,7 @@ import pytest
 from ansible_collections.quaytools.tags.plugins.module_utils._policy_reconcile import (
     AUTOPRUNE,
     IMMUTABILITY,
+    covering_policy,
     diff_view,
     plan_changes,
     validate_policies,
@@ -232,3 +233,10 @@ def test_absent_deletes_only_equal_policies_and_every_copy():
 
 def test_diff_view_has_content_only():
     assert diff_view(IMMUTABILITY, [im("^v", uuid="u1")]) == [{"tag_pattern": "^v", "tag_pattern_matches": True}]
+
+
+def test_covering_policy_matches_whole_names_in_order():
+    policies = [im("v5"), im("release-.*", False)]
+    assert covering_policy(policies, "v5")["tag_pattern"] == "v5"
+    assert covering_policy(policies, "release-1") is None
+    assert covering_policy(policies, "v5.5")["tag_pattern"] == "release-.*"
