@@ -193,6 +193,7 @@ api_requests:
     - How many HTTP requests were sent to Quay, retries included.
     - One read of the tag's history (more for a name with over 100 history rows), plus the restore when a change is
       due and not in check mode.
+    - Also returned when the task fails. Left out only when it fails on its options, before any request is sent.
   returned: always
   type: int
   sample: 2
