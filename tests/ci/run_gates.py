@@ -42,13 +42,15 @@ STEPS = {
     "matrix-2.18": ([os.path.join(CI, "matrix.sh"), "leg", "2.18"], 300),
     "matrix-2.19": ([os.path.join(CI, "matrix.sh"), "leg", "2.19"], 250),
     "matrix-2.20": ([os.path.join(CI, "matrix.sh"), "leg", "2.20"], 300),
+    # The same work as the 2.20 leg on the same Python; 145 CPU seconds measured with a warm pip cache.
+    "matrix-2.21": ([os.path.join(CI, "matrix.sh"), "leg", "2.21"], 300),
     "molecule": (["make", "molecule"], 190),
     "e2e": (["make", "e2e"], 310),
     "ee": (["make", "ee"], 15),
 }
 DEFAULT = [
     "unit", "lint", "build", "importer", "docs-lint", "docs", "sanity", "integration",
-    "matrix-2.16", "matrix-2.17", "matrix-2.18", "matrix-2.20", "molecule", "ee", "e2e",
+    "matrix-2.16", "matrix-2.17", "matrix-2.18", "matrix-2.20", "matrix-2.21", "molecule", "ee", "e2e",
 ]
 SKIPPED = 75  # exit status of a step that found nothing it could run here (printed, counted neither way)
 
