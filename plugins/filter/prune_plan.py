@@ -137,7 +137,12 @@ _value:
   type: dict
   contains:
     prune:
-      description: The tags the policy removes, newest first.
+      description:
+        - The tags the policy removes, newest first; except that a Cosign tag that goes with the tags of its manifest
+          comes just before them.
+        - Delete them in this order (as P(quaytools.tags.prune#role) does) and each goes by its own request. Deleted
+          after the last tag of its manifest, a Cosign tag would already be gone (Quay expires it with that tag), and
+          the task would report it unchanged.
       type: list
       elements: dict
       contains:

@@ -35,7 +35,8 @@ move, Quay expires the mutable ones in the same request; immutable ones stay. So
 other active tags in the input (pointing at it, or at a manifest list that holds it) follows them: ``subject_kept``
 while one of them stays, else ``immutable`` when it is immutable, else ``prune`` together with them. It is not a
 match and does not count toward ``keep_newest``. A Cosign tag whose manifest has no such tag is judged like any
-other tag.
+other tag. In the ``prune`` list a Cosign tag that goes comes before the tags of its manifest (see
+``_followers_first``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -286,7 +287,27 @@ def plan(tags, match=None, older_than=None, keep_newest=0, protect=DEFAULT_PROTE
             "reason": reason,
         }
         result["prune" if rule == "prune" else "keep"].append(entry)
+    result["prune"] = _followers_first(result["prune"], holders)
     return result
+
+
+def _followers_first(entries, holders):
+    """Move each Cosign tag that goes just before the first (newest) tag of its manifest that goes with it.
+
+    Deleted in list order, it is then removed by its own request; after the manifest's last tag it would already be
+    gone, expired by Quay with that tag, and its DELETE would find nothing (a 404, a change a dry run counted).
+    """
+    ordered = list(entries)
+    for entry in entries:
+        cosign = cosign_subject(entry["name"])
+        if cosign is None or cosign[0] not in holders:
+            continue
+        names = [item["name"] for item in ordered]
+        first = min(names.index(name) for name in holders[cosign[0]] if name in names)
+        here = names.index(entry["name"])
+        if here > first:
+            ordered.insert(first, ordered.pop(here))
+    return ordered
 
 
 def _judge(candidates, decisions, keep, max_age, now):

@@ -331,6 +331,14 @@ def test_signature_attestation_and_sbom_go_with_the_last_tag_of_their_manifest_e
     assert entries["release"]["rule"] == "unmatched"
 
 
+def test_a_cosign_tag_is_listed_before_the_tags_of_its_manifest_so_deleting_in_order_removes_it_itself():
+    # Were the manifest's last tag deleted first, Quay would expire the signature in that request, and its own
+    # DELETE would find it gone (404): a real run would then report fewer changes than check mode predicted.
+    tags = [tag("ci-9", 39, D_SIGNED), tag("ci-8", 40, D_OTHER), tag(SIG, 41, D_SIG), tag("ci-1", 45, D_SIGNED)]
+    result = prune_plan(tags, match=["ci-.*"], older_than="30d", now=NOW)
+    assert names(result["prune"]) == [SIG, "ci-9", "ci-8", "ci-1"]
+
+
 def test_a_signature_is_never_pruned_on_its_own_or_counted_among_the_newest():
     # The signature is the newest tag and matches: it is neither pruned by age nor the newest match.
     tags = [tag(SIG, 0.5, D_SIG), tag("ci-3", 1, D_SIGNED), tag("ci-2", 2), tag("ci-1", 3)]
