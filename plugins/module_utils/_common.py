@@ -146,8 +146,11 @@ def check_epoch_seconds(number):
                          % (text, iso8601(0)))
     if number > EPOCH_SECONDS_MAX:
         seconds = int(number // 1000)
-        raise ValueError("%s is not in epoch seconds: it would be the year %d; if it is in milliseconds, give %d (%s)"
-                         % (text, 1970 + number // _SECONDS_PER_YEAR, seconds, iso8601(seconds)))
+        message = "%s is not in epoch seconds: it would be the year %d" % (text, 1970 + number // _SECONDS_PER_YEAR)
+        if seconds <= _LAST_SECOND_OF_9999:
+            raise ValueError("%s; if it is in milliseconds, give %d (%s)" % (message, seconds, iso8601(seconds)))
+        raise ValueError("%s, and even in milliseconds it is no date: give epoch seconds or an ISO 8601 date-time such "
+                         "as 2026-12-01T09:00:00Z" % message)
     date = _as_date(number)
     if date is not None:
         raise ValueError("%s is ambiguous: it reads as the date %s but as epoch seconds it is %s: write %s for the "

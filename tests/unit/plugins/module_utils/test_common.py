@@ -111,6 +111,9 @@ def test_check_epoch_seconds_accepts_plausible_seconds(value):
                     "give 1795905646 (2026-11-28T22:40:46Z)"),
     (1795905646000.5, "is not in epoch seconds"),
     (10 ** 11 + 1, "is not in epoch seconds"),
+    (10 ** 15, "1000000000000000 is not in epoch seconds: it would be the year 31690708, and even in milliseconds "
+               "it is no date: give epoch seconds or an ISO 8601 date-time"),
+    (10 ** 20, "is not in epoch seconds"),
     (20261201, "20261201 is ambiguous: it reads as the date 2026-12-01 but as epoch seconds it is "
                "1970-08-23T12:06:41Z: write 2026-12-01 for the date, or its epoch seconds 1796083200"),
     (19700101, "19700101 is ambiguous: it reads as the date 1970-01-01"),
@@ -124,7 +127,8 @@ def test_check_epoch_seconds_refuses_what_cannot_be_meant(value, message):
     assert message in str(exc.value)
 
 
-@pytest.mark.parametrize("value", [1795905646000, "1795905646000", " 1795905646000 ", 20261201, "20261201", -5])
+@pytest.mark.parametrize("value", [1795905646000, "1795905646000", " 1795905646000 ", 20261201, "20261201", -5,
+                                   "99999999999999999999"])
 def test_every_parser_of_a_time_uses_the_shared_check(value):
     for parse in (parse_point_in_time, parse_expiration):
         with pytest.raises(ValueError) as exc:
