@@ -260,8 +260,9 @@ def main():
             expiration=dict(type="raw"),
             immutable=dict(type="bool"),
             overwrite=dict(type="bool", default=True),
+            expected_digests=dict(type="dict"),
         ),
-        mutually_exclusive=[("manifest_digest", "source_tag")],
+        mutually_exclusive=[("manifest_digest", "source_tag"), ("manifest_digest", "expected_digests")],
         supports_check_mode=True,
     )
     run(module)
