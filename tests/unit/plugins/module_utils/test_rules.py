@@ -58,7 +58,8 @@ MOVE = ("move", {"manifest_digest": D2})
 
 
 def test_clamp_expiration_matches_the_real_server():
-    # start 1795906020: now + 10 min was stored as start + 1 h; now + 3 years as start + 104 weeks.
+    # Recorded from a real Quay (tests/emulator/README.md): start 1795906020; now + 10 min was stored as
+    # start + 1 h, now + 3 years as start + 104 weeks.
     start = 1795906020
     assert clamp_expiration(start, 1795906620) == 1795909620
     assert clamp_expiration(start, 1890514020) == 1858805220
