@@ -20,12 +20,13 @@ __metaclass__ = type
 
 from urllib.parse import unquote
 
-from . import pipeline, repository, tags_list, tags_write, user
+from . import pipeline, repository, server_config, tags_list, tags_write, user
 from .endpoint import Request
 from .responses import fr_json, werkzeug_page
 from .texts import METHOD_NOT_ALLOWED, NOT_FOUND_PAGE
 
 ROUTE_MODULES = (
+    server_config,
     user,
     tags_write,
     tags_list,
