@@ -211,3 +211,43 @@ def test_a_listing_whose_pages_do_not_advance_stops_with_an_error(quay, ansible)
         listing = [e for e in quay.requests(repo(name)) if e["method"] == "GET"]
         assert 2 <= len(listing) <= 3, (name, len(listing))
         assert quay.writes(repo(name)) == []
+
+
+# -- prune: a tag pushed again between the plan and the deletion ------------------------------------------------------
+
+def test_prune_leaves_alone_a_tag_pushed_again_between_the_plan_and_the_deletion(quay, ansible):
+    repository = repo("prune-race")
+    quay.load(["prune-race"])
+    m1, m2 = digest(repository, 1), digest(repository, 2)
+    token = ansible.connection()["quay_token"]
+    listing = "^/api/v1/repository/%s/tag/$" % repository
+    # The role reads the tags (quay_tag_info: one GET), plans, then quay_tag reads them again before deleting: that
+    # second GET is held 2 s, and while it is held, t2 is pushed again (moved to another manifest).
+    quay.fault(method="GET", path=listing, skip=1, action="delay", delay=2.0)
+    plays = [{"name": "prune", "hosts": "localhost", "gather_facts": False,
+              "module_defaults": {"group/quaytools.tags.quay": {"quay_host": quay.url, "quay_token": token}},
+              "tasks": [
+                  {"name": "prune", "ansible.builtin.include_role": {"name": "quaytools.tags.prune"},
+                   "vars": {"prune_repositories": [repository], "prune_match": ["t[0-9]+"], "prune_protect": []}},
+                  {"name": "summary", "ansible.builtin.debug": {"var": "prune_summary"}},
+              ]}]
+    handle = ansible.start(plays)
+    deadline = time.monotonic() + 120
+    while quay.faults()[0]["fired"] == 0:
+        assert time.monotonic() < deadline and handle[0].poll() is None, "the role never read the tags a second time"
+        time.sleep(0.02)
+    push = requests.put("%s/api/v1/repository/%s/tag/t2" % (quay.url, repository), json={"manifest_digest": m2},
+                        headers={"Authorization": "Bearer " + token}, timeout=10)
+    assert push.status_code == 201, push.text
+    run = ansible.finish(handle)
+
+    assert run.returncode == 0, run.explain()
+    assert quay.tags(repository)["t2"] == m2
+    assert not set(quay.tags(repository)) & {"t1", "t3", "t4"}
+    deleted = sorted(e["path"].rsplit("/", 1)[1] for e in quay.writes(repository) if e["method"] == "DELETE")
+    assert deleted == ["t1", "t3", "t4"]
+    summary = run.result("summary")["prune_summary"][0]
+    assert sorted(summary["changed_tags"]) == ["t1", "t3", "t4"]
+    assert summary["skipped_tags"] == [{"name": "t2", "manifest_digest": m2, "reason": (
+        "it points at %s, not at the expected %s: it moved after the deletion was planned, so it is left alone" % (m2, m1))}]
+    assert "t2: not deleted: it points at" in run.stdout + run.stderr  # the warning
