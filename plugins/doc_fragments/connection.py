@@ -54,8 +54,11 @@ options:
       - A 503 saying the repository or the registry is read-only or mirrored is not retried.
       - Each retry is reported as a warning. V(0) disables retries.
       - A move or restore whose answer was lost (time-out, dropped connection, a proxy's 502 or 504) may have been
-        applied by Quay. Before it is sent again, the tag is read back (one GET); when it already points at the
-        requested manifest the write is not repeated, so a lost answer never adds a second history row.
+        applied by Quay, and each one adds a history row. Before it is sent again, the tag is read back; when it
+        already points at the requested manifest, the write is not repeated. After a time-out or a 504, Quay may still
+        be working on the write, so the tag is read again, with growing pauses, for up to O(timeout) more seconds.
+        A lost write that Quay applies within that time adds one history row; one that Quay applies even later, after
+        it was sent again, adds two.
       - If not set, the value of the E(QUAY_RETRIES) environment variable is used.
     type: int
     default: 3

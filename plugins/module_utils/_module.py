@@ -97,8 +97,8 @@ class QuayModule:
 
     def fail(self, msg, **result):
         self.warn_retries()
-        if self._client is not None:
-            result.setdefault("api_requests", self._client.requests_sent)
+        # 0 when the task fails before its first request (bad input, connection options).
+        result.setdefault("api_requests", self._client.requests_sent if self._client is not None else 0)
         self.module.fail_json(msg=msg, **result)
 
     def fail_from_error(self, error, **result):

@@ -291,6 +291,8 @@ def test_bad_input_fails_before_any_request(run_module, transport, args, words):
     result = run_module(quay_tag.main, args)
     assert result["failed"] is True and words in result["msg"]
     assert transport.calls == []
+    if "mutually exclusive" not in words and "state" != words:  # Ansible's own option checks return no api_requests
+        assert result["api_requests"] == 0
 
 
 def test_missing_connection_options(run_module, transport):
