@@ -70,7 +70,7 @@ options:
       - The manifest the tags must point to, as C(algorithm:hex), for example V(sha256:0123...).
       - Quay accepts only a manifest that an active tag (or an active manifest list) of the repository references.
         To go back to a manifest that only the history references, use M(quaytools.tags.quay_tag_restore).
-      - With O(state=absent), the manifest every tag of O(name) is expected to point at: a tag is deleted only while it
+      - With O(state=absent), the manifest every tag of O(name) is expected to point at. A tag is deleted only while it
         points there (the same as O(expected_digests) with this digest for every name).
       - Mutually exclusive with O(source_tag) and O(expected_digests).
     type: str

@@ -24,6 +24,7 @@ import requests
 
 from e2e_support import NAMESPACE, digest, standard_repository
 
+
 def repo(name):
     return "%s/%s" % (NAMESPACE, name)
 
@@ -152,7 +153,7 @@ def test_a_lost_write_still_in_flight_at_quay_adds_no_second_history_row(quay, a
         assert result["changed"] is True
         rows = history(quay, repo(name), "stable")
         assert [row["manifest"] for row in rows] == [digest(repo(name), 3), digest(repo(name), 2)], (name, rows)
-        writes = [e for e in quay.writes(repo(name))]
+        writes = quay.writes(repo(name))
         assert len(writes) == 1 and writes[0].get("fault") == "delay", (name, writes)
         reads = [e for e in quay.requests(repo(name)) if e["method"] == "GET"]
         assert len(reads) >= 3, (name, reads)  # the task's read, then at least two read-backs
