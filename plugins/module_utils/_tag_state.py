@@ -12,7 +12,7 @@
 Steps, each testable on its own:
 ``parse_request`` validates the options (no I/O), ``read_current`` (_tag_read) reads the active tags with as few
 requests as it can, ``make_plan`` decides every write and plays them through Quay's rules (_rules) so that a write
-Quay would refuse stops the task before the first one is sent, and ``apply_plan`` sends them.
+Quay would refuse stops the task before the first one is sent, and ``apply_plan`` (_tag_apply) sends them.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -40,6 +40,7 @@ from ansible_collections.quaytools.tags.plugins.module_utils._rules import (
     expiration_cap_passed,
     overwrite_refused,
 )
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_apply import PartialFailure, apply_plan, failure_suffix
 from ansible_collections.quaytools.tags.plugins.module_utils._tag_read import (
     PlanError,
     can_expire_reader,
@@ -322,67 +323,6 @@ def make_plan(request, current, immutable_supported, now, flag=None):
     if problems:
         raise PlanError("nothing was changed: " + "; ".join(problems))
     return plans, warnings
-
-
-def apply_plan(client, repository, plans):
-    """Send the writes in order; return warnings. On failure, raise ``PartialFailure`` naming what was already done.
-
-    A DELETE answered 404 means the tag stopped being active after it was read (another run deleted it, or it
-    expired): it is absent, as wanted, so that tag counts as unchanged by this run and a warning says why.
-    """
-    done = []
-    warnings = []
-    for plan in plans:
-        for index, (kind, body) in enumerate(plan.writes):
-            try:
-                if kind == "delete":
-                    client.delete_tag(repository, plan.name)
-                else:
-                    client.change_tag(repository, plan.name, **body)
-            except QuayError as exc:
-                if exc.kind == "not_found" and kind == "delete":
-                    warnings.append("%s: not active any more when this task deleted it (HTTP 404): another run deleted it or "
-                                    "it expired after it was read; it is absent, as wanted" % plan.name)
-                    plan.writes = []
-                    plan.actions = []
-                    break
-                if exc.kind == "not_found" and kind == "move":
-                    # The repository was just read, so it is the manifest that Quay does not have (alive).
-                    exc.message = ("manifest %s is not available in %s (HTTP 404): Quay points a tag only at a manifest that an "
-                                   "active tag (or an active manifest list) of the repository references; for a manifest that "
-                                   "only the tag history references, use quaytools.tags.quay_tag_restore (%s %s)"
-                                   % (body["manifest_digest"], repository, exc.method, exc.path))
-                partial = [p.name for p in done]
-                if index > 0:
-                    partial.append(plan.name)
-                raise PartialFailure(exc, partial, plan.name)
-        if plan.writes:
-            done.append(plan)
-    return warnings
-
-
-class PartialFailure(Exception):
-    """A write failed; ``changed`` lists the tags already changed before it."""
-
-    def __init__(self, error, changed, failed):
-        super(PartialFailure, self).__init__(str(error))
-        self.error = error
-        self.changed = changed
-        self.failed = failed
-
-
-def failure_suffix(failure):
-    """What the message of a failed write adds: which tags were changed before it, and whether the failed write itself
-    may have been applied (its answer was lost), so nobody reads "no tag was changed" where Quay may have changed one."""
-    done = ("; tags changed before the failure: %s" % ", ".join(failure.changed)) if failure.changed else \
-        "; no tag was changed"
-    if not failure.error.outcome_unknown:
-        return done
-    if failure.changed:
-        done += "; this write may have been applied too"
-    else:
-        done = "; no tag was changed before it, but this write may have been applied"
-    return done + " (Quay's answer was lost): run the task again, it changes only what is left"
 
 
 def build_result(plans, warnings, diff_mode):
