@@ -335,6 +335,26 @@ def test_check_mode_accepts_child_of_active_manifest_list(run_module, transport)
     assert result["changed"] is True and result["tags"][0]["actions"] == ["created"]
 
 
+def test_check_mode_accepts_a_child_digest_when_the_server_does_not_list_children(run_module, transport):
+    # Older Quay releases send a manifest list's row without child_manifests_presence (keys as Quay sends them).
+    lst = {"name": "multiarch", "reversion": False, "start_ts": NOW - 86400, "manifest_digest": "sha256:" + "3" * 64,
+           "is_manifest_list": True, "size": None, "last_modified": "Fri, 04 Dec 2026 14:52:08 -0000"}
+    transport.expect("GET", LIST, body=page())
+    transport.expect("GET", LIST, body=page(lst))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v9", "manifest_digest": D2}, check_mode=True)
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] is True and result["tags"][0]["actions"] == ["created"]
+    assert any("does not list the children of its manifest lists" in w for w in result["warnings"])
+
+
+def test_check_mode_refuses_a_child_the_repository_does_not_hold(run_module, transport):
+    lst = dict(row("multi", "sha256:" + "3" * 64), is_manifest_list=True, child_manifests_presence={D2: False})
+    transport.expect("GET", LIST, body=page())
+    transport.expect("GET", LIST, body=page(lst))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v9", "manifest_digest": D2}, check_mode=True)
+    assert result["failed"] is True and "is not available in org/app" in result["msg"]
+
+
 def test_real_run_checks_digest_when_another_write_goes_first(run_module, transport):
     # Clearing immutability would go before the move to D3, which no active tag references:
     # the real run confirms D3 before writing anything, and fails without half-applying.
