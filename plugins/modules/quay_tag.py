@@ -298,9 +298,10 @@ error:
            "server_message": "Repository is in read only or mirror mode: 1", "attempts": 1}
 api_requests:
   description:
-    - The number of HTTP requests sent to Quay, retries and read-backs included; on failure too (V(0) when the task
-      failed before its first request).
-    - Not returned when Ansible itself rejects the options (an unknown option, a wrong type, mutually exclusive options).
+    - The number of HTTP requests sent to Quay, retries and read-backs included.
+    - Also returned when the task fails (V(0) when it fails before its first request, for example on a bad option
+      value). Left out only when Ansible itself rejects the options (an unknown option, a wrong type, mutually
+      exclusive options).
   returned: always
   type: int
   sample: 2
