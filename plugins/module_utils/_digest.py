@@ -55,7 +55,10 @@ def parse_term(term):
         validate_repository(repository)
         validate_tag_name(tag)
     except ValueError as exc:
-        raise LookupProblem("%r: %s" % (term, exc))
+        host = repository.split("/", 1)[0]
+        hint = "; write the repository without the registry host" if ":" in host or host == "localhost" or (
+            "." in host and repository.count("/") >= 2) else ""
+        raise LookupProblem("%r: %s%s" % (term, exc, hint))
     return repository, tag
 
 

@@ -273,3 +273,40 @@ def test_a_wrong_token_stops_the_source_without_showing_it(quay):
         assert "wrong-token" not in str(info.value)
 
     run(scenario)
+
+
+def test_whole_namespaces_with_paging_new_and_removed_repositories(quay, client):
+    names = ["acme/svc%03d" % index for index in range(130)]
+    world = dict((name, repository([{"name": "stable", "manifest": D[0]}, {"name": "v2", "manifest": D[1]}]))
+                 for name in names)
+    world["other/app"] = repository([{"name": "stable", "manifest": D[0]}])
+    quay.reset(seed(world))
+
+    async def scenario():
+        source = Running(source_args(quay, repositories=None, namespaces=["acme"], interval=0.5))
+        await source.quiet(1.5)
+        listings = [entry for entry in quay.log()["requests"] if entry["path"] == "/api/v1/repository"]
+        # 130 repositories: two pages a cycle, the second asked with the first page's next_page.
+        assert "next_page=" in listings[1]["query"] and "namespace=acme" in listings[1]["query"]
+        assert all(polls(quay, name) >= 1 for name in names) and polls(quay, "other/app") == 0
+
+        await call(client.change_tag, "acme/svc129", "stable", manifest_digest=D[1])
+        [event] = await source.events(1)
+        assert (event["repository"], event["change"], event["tag"]) == ("acme/svc129", "moved", "stable")
+
+        # A repository that appears later is new: its tags are reported as created.
+        with quay.lock:
+            quay.model.state._add_repository(  # pylint: disable=protected-access
+                "acme/late", repository([{"name": "v1", "manifest": D[2]}]), quay.model.now_ms())
+        [event] = await source.events(1)
+        assert (event["repository"], event["change"], event["tag"], event["digest"]) == ("acme/late", "created", "v1", D[2])
+
+        # A repository that goes away is forgotten without events, and no longer polled.
+        await call(client._request, "DELETE", "/api/v1/repository/acme/svc000", expect=(204,))  # pylint: disable=protected-access
+        await source.quiet(1.5)
+        before = polls(quay, "acme/svc000")
+        await source.quiet(1.0)
+        assert polls(quay, "acme/svc000") == before
+        await source.stop()
+
+    run(scenario)

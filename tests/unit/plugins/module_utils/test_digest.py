@@ -94,6 +94,12 @@ def test_parse_term_refuses(term, words):
     assert "namespace/name" in str(info.value) or "repository" in str(info.value) or "tag name" in str(info.value)
 
 
+def test_parse_term_names_a_registry_host():
+    with pytest.raises(LookupProblem) as info:
+        parse_term("quay.example.com:443/myorg/app:stable")
+    assert str(info.value).endswith("; write the repository without the registry host")
+
+
 @pytest.mark.parametrize("text, expected", [
     ("linux/amd64", ("linux", "amd64", None)),
     ("linux/arm/v7", ("linux", "arm", "v7")),
