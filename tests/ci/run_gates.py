@@ -44,11 +44,12 @@ STEPS = {
     "matrix-2.20": ([os.path.join(CI, "matrix.sh"), "leg", "2.20"], 300),
     "molecule": (["make", "molecule"], 190),
     "e2e": (["make", "e2e"], 310),
+    "eda": (["make", "eda"], 60),
     "ee": (["make", "ee"], 15),
 }
 DEFAULT = [
     "unit", "lint", "build", "importer", "docs-lint", "docs", "sanity", "integration",
-    "matrix-2.16", "matrix-2.17", "matrix-2.18", "matrix-2.20", "molecule", "ee", "e2e",
+    "matrix-2.16", "matrix-2.17", "matrix-2.18", "matrix-2.20", "molecule", "ee", "e2e", "eda",
 ]
 SKIPPED = 75  # exit status of a step that found nothing it could run here (printed, counted neither way)
 
