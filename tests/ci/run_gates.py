@@ -44,7 +44,7 @@ STEPS = {
     "matrix-2.20": ([os.path.join(CI, "matrix.sh"), "leg", "2.20"], 300),
     "molecule": (["make", "molecule"], 190),
     "e2e": (["make", "e2e"], 310),
-    "eda": (["make", "eda"], 60),
+    "eda": (["make", "eda"], 40),
     "ee": (["make", "ee"], 15),
 }
 DEFAULT = [
