@@ -127,8 +127,8 @@ def parse_arguments(args, environ):
         raise SourceArgumentError("%s: the arguments must be a mapping" % SOURCE)
     unknown = sorted(key for key in args if key not in ARGUMENTS and not str(key).startswith("eda_"))
     if unknown:
-        raise SourceArgumentError("%s: unknown argument(s) %s: the arguments are %s" % (SOURCE, ", ".join(map(str, unknown)),
-                                                                                         ", ".join(sorted(ARGUMENTS))))
+        raise SourceArgumentError("%s: unknown argument(s) %s: the arguments are %s" % (
+            SOURCE, ", ".join(map(str, unknown)), ", ".join(sorted(ARGUMENTS))))
     merged = dict(DEFAULTS)
     for key, env in ENVIRONMENT.items():
         if environ.get(env) not in (None, ""):

@@ -188,9 +188,8 @@ def test_report_existing(quay):
     async def scenario():
         source = Running(source_args(quay, report_existing=True))
         events = await source.events(5)
-        assert sorted((e["change"], e["tag"]) for e in events) == [("created", "latest"), ("created", "old"),
-                                                                    ("created", "r3"), ("created", "r4"),
-                                                                    ("created", "stable")]
+        assert sorted((e["change"], e["tag"]) for e in events) == [
+            ("created", "latest"), ("created", "old"), ("created", "r3"), ("created", "r4"), ("created", "stable")]
         await source.quiet(3 * INTERVAL)
         await source.stop()
 
