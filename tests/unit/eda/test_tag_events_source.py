@@ -196,22 +196,34 @@ def test_report_existing(quay):
     run(scenario)
 
 
+async def move_under_faults(quay, client, source, faults, tag, digest, during=None):
+    """Faults on the tag listing, a move meanwhile, then the faults gone: the move is reported once, late."""
+    await source.quiet(3 * INTERVAL)
+    quay.add_faults(faults)
+    await call(client.change_tag, "acme/app", tag, manifest_digest=digest)
+    if during is not None:
+        await during()
+        quay.clear_faults()  # an outage that lasts until it is over; the other faults run out by their count
+    [event] = await source.events(1, timeout=8)
+    assert (event["change"], event["tag"], event["old_digest"] != digest, event["digest"]) == ("moved", tag, True, digest)
+    await source.quiet(3 * INTERVAL)
+    await source.stop()
+
+
 def test_transient_faults_back_off_and_nothing_is_lost(quay, client):
     async def scenario():
         source = Running(source_args(quay, max_backoff=0.8))
-        await source.quiet(3 * INTERVAL)
-        quay.add_faults({"method": "GET", "path": "/tag/$", "status": 503, "count": 0})
-        await call(client.change_tag, "acme/app", "stable", manifest_digest=D[4])
-        before = polls(quay)
-        await source.quiet(2.0)
-        failed = polls(quay) - before
-        # Without the backoff, 2 s of 0.2 s polls would be 10 requests; doubling from 0.4 s, capped at 0.8 s: at most 4.
-        assert 1 <= failed <= 4, failed
-        quay.clear_faults()
-        [event] = await source.events(1, timeout=5)
-        assert (event["change"], event["tag"], event["digest"]) == ("moved", "stable", D[4])
-        await source.quiet(3 * INTERVAL)
-        await source.stop()
+        before = []
+
+        async def outage():
+            before.append(polls(quay))
+            await source.quiet(2.0)
+            failed = polls(quay) - before[0]
+            # Without the backoff, 2 s of 0.2 s polls would be 10 requests; doubling from 0.4 s, capped at 0.8 s: at most 4.
+            assert 1 <= failed <= 4, failed
+
+        await move_under_faults(quay, client, source, {"method": "GET", "path": "/tag/$", "status": 503, "count": 0},
+                                "stable", D[4], during=outage)
 
     run(scenario)
 
@@ -219,14 +231,10 @@ def test_transient_faults_back_off_and_nothing_is_lost(quay, client):
 def test_dropped_connections_and_slow_answers_are_survived(quay, client):
     async def scenario():
         source = Running(source_args(quay, timeout=0.5))
-        await source.quiet(2 * INTERVAL)
-        quay.add_faults([{"path": "/tag/$", "action": "drop", "count": 2},
-                         {"path": "/tag/$", "action": "delay", "delay": 1.0, "count": 1}])
-        await call(client.change_tag, "acme/app", "latest", manifest_digest=D[0])
-        [event] = await source.events(1, timeout=8)
-        assert (event["change"], event["tag"]) == ("moved", "latest")
+        await move_under_faults(quay, client, source, [{"path": "/tag/$", "action": "drop", "count": 2},
+                                                       {"path": "/tag/$", "action": "delay", "delay": 1.0, "count": 1}],
+                                "latest", D[0])
         assert sum(rule["fired"] for rule in quay.faults()) == 3
-        await source.stop()
 
     run(scenario)
 
