@@ -17,7 +17,8 @@ description:
     (C(quay.example.com/myorg/app@sha256:...)) instead of following a tag that can move.
   - Several terms can be given in one call; the digests come back in the same order.
   - One request is sent per term (Quay's tag listing for that one active tag). With O(platform), a tag that points
-    at a manifest list (a multi-architecture image) costs one more request, to read the list.
+    at a manifest list (a multi-architecture image) costs one more request, to read the list (once per list and call).
+    Transient failures are retried as O(retries) says, each retry a warning.
   - Every term is checked before the first request. A term that is not C(namespace/name:tag) (no tag, a digest
     C(@sha256:...), a registry host or port, an invalid name) is an error naming the term.
 author: quaytools.tags contributors (@quaytools)
