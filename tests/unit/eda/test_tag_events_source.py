@@ -13,6 +13,7 @@ __metaclass__ = type
 import asyncio
 import os
 import runpy
+import subprocess
 import sys
 import time
 
@@ -317,3 +318,21 @@ def test_whole_namespaces_with_paging_new_and_removed_repositories(quay, client)
         await source.stop()
 
     run(scenario)
+
+
+def test_the_source_finds_its_collection_as_ansible_rulebook_loads_it(tmp_path):
+    # ansible-rulebook runs the file with runpy from where `ansible-galaxy collection list` found the collection, in a
+    # Python that cannot import ansible_collections: the source must import its module_utils from that collection.
+    namespace = tmp_path / "ansible_collections" / "quaytools"
+    namespace.mkdir(parents=True)
+    os.symlink(ROOT, str(namespace / "tags"))
+    source = namespace / "tags" / "extensions" / "eda" / "plugins" / "event_source" / "tag_events.py"
+    code = ("import runpy, sys; module = runpy.run_path(sys.argv[1])['_tag_watch'](); "
+            "print(module.__file__); print(module.parse_arguments({'repositories': ['a1/b'], 'quay_host': 'h.example.com', "
+            "'quay_token': 't'}, {})['repositories'])")
+    result = subprocess.run([sys.executable, "-I", "-c", code, str(source)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True, check=False, cwd=str(tmp_path))
+    assert result.returncode == 0, result.stdout
+    first, second = result.stdout.splitlines()[-2:]
+    assert first.startswith(str(tmp_path / "ansible_collections" / "quaytools" / "tags" / "plugins" / "module_utils"))
+    assert second == "['a1/b']"
