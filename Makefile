@@ -40,7 +40,7 @@ sanity: venv ## ansible-test sanity --venv, every test, on a copy at ansible_col
 integration: venv ## ansible-test integration (tests/integration/targets) in .venv, on such a copy
 	@$(CI_DIR)/ansible_test.sh $(VENV) integration $(TARGETS)
 
-matrix: venv ## units + integration on ansible-core 2.16-2.19 (and 2.20 on Python >= 3.12 if found); sanity on the newest
+matrix: venv ## units + integration on ansible-core 2.16-2.19 (2.20, 2.21 on the newest Python >= 3.12 found); sanity
 	@$(CI_DIR)/matrix.sh all
 
 lint: venv ## ansible-lint, production profile, whole collection

@@ -226,8 +226,10 @@ error:
   sample: {"kind": "readonly", "status": 503, "method": "PUT", "path": "/api/v1/repository/myorg/app/tag/stable",
            "server_message": "Repository is in read only or mirror mode: 1", "attempts": 1}
 api_requests:
-  description: The number of HTTP requests sent to Quay, retries included.
-  returned: success
+  description:
+    - The number of HTTP requests sent to Quay, retries included.
+    - Also returned when the task fails. Left out only when it fails on its options, before any request is sent.
+  returned: always
   type: int
   sample: 2
 diff:
