@@ -28,7 +28,7 @@ __metaclass__ = type
 import re
 from urllib.parse import quote, unquote
 
-from . import pipeline, repository, server_config, tags_list, tags_write, user, web
+from . import manifests, pipeline, repository, repository_list, server_config, tags_list, tags_write, user, web
 from .endpoint import Request, add_slash_redirect
 from .responses import allow_header, fr_json, options_page, redirect_page, werkzeug_page
 from .texts import METHOD_NOT_ALLOWED, NOT_FOUND_PAGE
@@ -38,6 +38,8 @@ ROUTE_MODULES = (
     user,
     tags_write,
     tags_list,
+    manifests,
+    repository_list,
     repository,  # the repository resource matches any longer path under /api/v1/repository/
     web,  # last: Quay's web UI catch-all takes every other path under /api
 )
