@@ -36,13 +36,16 @@ description:
     millisecond, so tags pushed within the same second are ordered as they come in the input (Quay's listing order,
     as M(quaytools.tags.quay_tag_info) returns it), not by name."
   - "Cosign stores the signature, attestation and SBOM of the image C(sha256:<hex>) as the tags C(sha256-<hex>.sig),
-    C(sha256-<hex>.att) and C(sha256-<hex>.sbom). When the last other tag of C(sha256:<hex>) is deleted or moved,
-    Quay expires those tags in the same request, unless they are immutable. The filter follows that: a Cosign tag
-    whose manifest still has other active tags in the input (pointing at it, or at a manifest list that contains it)
-    is never removed on its own and does not count as a match. It stays (rule C(subject_kept)) while one of those
-    tags stays, and goes with them otherwise (rule C(prune), or C(immutable) when it is immutable). A Cosign tag
-    whose manifest has no other tag is judged by the rules like any tag. A mutable Cosign tag matching O(protect)
-    keeps the last tags of its manifest, since removing them would make Quay remove it too."
+    C(sha256-<hex>.att) and C(sha256-<hex>.sbom). Quay servers built after August 2026 (not yet in release 3.18.0)
+    expire those tags, unless immutable, in the same request that deletes or moves the last other tag pointing at
+    C(sha256:<hex>); older releases leave them behind. The filter gives the same plan on both: a Cosign tag whose
+    manifest still has other active tags in the input is never removed on its own and does not count as a match. It
+    stays (rule C(subject_kept)) while one of those tags stays, and goes with them otherwise (rule C(prune), listed
+    first so that its own DELETE removes it, or C(immutable) when it is immutable). The tags that count are those
+    pointing at the manifest itself; only for a manifest that no tag points at (a platform manifest signed with
+    C(cosign sign --recursive)) do the tags of the manifest lists that contain it count. A Cosign tag whose manifest
+    has no other tag is judged by the rules like any tag. A mutable Cosign tag matching O(protect) keeps the last
+    tags of its manifest, since removing them would make newer Quay servers remove it too."
   - Regular expressions use Python syntax and must match the B(whole) tag name (C(re.fullmatch)). V(ci-.*) matches
     C(ci-1234) but not C(old-ci-1234); write V(.*ci.*) for a substring.
 positional: _input

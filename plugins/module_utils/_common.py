@@ -23,11 +23,6 @@ import time
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_tz, mktime_tz
 
-# Quay clamps a requested expiration to [row start + 1 hour, row start + 104 weeks]
-# (LABELED_EXPIRATION_MINIMUM / LABELED_EXPIRATION_MAXIMUM defaults).
-EXPIRATION_MIN_OFFSET = 3600
-EXPIRATION_MAX_OFFSET = 104 * 7 * 24 * 3600
-
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION_RE = re.compile(r"^\+?((?:\d+[smhdw])+)$")
 _DURATION_PART_RE = re.compile(r"(\d+)([smhdw])")
@@ -208,15 +203,6 @@ def parse_expiration(value):
             "%r is not an expiration: use epoch seconds, an ISO 8601 date-time (2026-12-01T09:00:00Z), "
             "a duration such as 2w, 36h or 1w2d, or 'never' to clear it" % text
         )
-
-
-def clamp_expiration(start_ts, requested):
-    """What Quay stores for ``requested`` on a row that started at ``start_ts`` (both epoch seconds)."""
-    requested = int(requested)
-    start_ts = int(start_ts)
-    offset = requested - start_ts
-    offset = max(EXPIRATION_MIN_OFFSET, min(EXPIRATION_MAX_OFFSET, offset))
-    return start_ts + offset
 
 
 def row_is_active(row, now):

@@ -31,10 +31,7 @@ from ansible_collections.quaytools.tags.plugins.module_utils._common import iso8
 from ansible_collections.quaytools.tags.plugins.module_utils._policy_client import with_message
 from ansible_collections.quaytools.tags.plugins.module_utils._policy_reconcile import IMMUTABILITY, covering_policy
 from ansible_collections.quaytools.tags.plugins.module_utils._policy_task import run_task
-
-REPOSITORY_LIST = "/api/v1/repository"
-MAX_REPOSITORY_PAGES = 1000
-
+from ansible_collections.quaytools.tags.plugins.module_utils._repositories import iter_repositories, repository_name
 
 def tags_made_immutable(tag_sets, policies, now):
     """The alive, mutable tags that ``policies`` (created or updated) mark immutable. Pure.
@@ -55,30 +52,13 @@ def tags_made_immutable(tag_sets, policies, now):
     return marked
 
 
-def namespace_repositories(client, namespace):
-    """``namespace/name`` of every repository of the namespace, following Quay's ``next_page``."""
-    names = []
-    next_page = None
-    for dummy in range(MAX_REPOSITORY_PAGES):
-        params = [("namespace", namespace)] + ([("next_page", next_page)] if next_page else [])
-        _status, data = client.request_json("GET", REPOSITORY_LIST, params=params,
-                                            context={"op": "repositories", "repository": "namespace %s" % namespace})
-        items = data.get("repositories") if isinstance(data, dict) else None
-        if not isinstance(items, list):
-            raise QuayError("Quay answered the repository listing of %s without a repositories list (GET %s)"
-                            % (namespace, REPOSITORY_LIST), "bad_response", method="GET", path=REPOSITORY_LIST, status=200)
-        names.extend("%s/%s" % (item.get("namespace"), item.get("name")) for item in items if isinstance(item, dict))
-        next_page = data.get("next_page")
-        if not next_page or not items:
-            return names
-    raise QuayError("Quay's repository listing of %s did not end after %d pages (GET %s)" % (
-        namespace, MAX_REPOSITORY_PAGES, REPOSITORY_LIST), "bad_response", method="GET", path=REPOSITORY_LIST)
-
-
 def read_tag_sets(client, scope):
     """``[(repository, active rows)]`` of the repositories a policy of ``scope`` acts on."""
     try:
-        repositories = [scope.name] if scope.kind == "repository" else namespace_repositories(client, scope.name)
+        if scope.kind == "repository":
+            repositories = [scope.name]
+        else:
+            repositories = [repository_name(item) for item in iter_repositories(client, namespace=scope.name)]
         return [(repository, client.list_all_tags(repository, only_active=True)) for repository in repositories]
     except QuayError as err:
         need = " (the token needs repo:read for that)" if err.kind == "permission" else ""

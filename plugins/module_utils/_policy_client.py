@@ -28,12 +28,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.quaytools.tags.plugins.module_utils._client import (
-    NAMESPACE_RE,
-    QuayError,
-    validate_repository,
-)
+from ansible_collections.quaytools.tags.plugins.module_utils._client import QuayError, validate_repository
 from ansible_collections.quaytools.tags.plugins.module_utils._policy_reconcile import describe_selection
+from ansible_collections.quaytools.tags.plugins.module_utils._repositories import validate_namespace
 
 FEATURES = {"autoprunepolicy": ("AUTO_PRUNE", "FEATURE_AUTO_PRUNE", "3.10"),
             "immutabilitypolicy": ("IMMUTABLE_TAGS", "FEATURE_IMMUTABLE_TAGS", "3.17")}
@@ -46,14 +43,6 @@ def scope_argument_spec(user_allowed):
     if user_allowed:
         spec["scope"] = dict(type="str", choices=["organization", "user", "repository"])
     return spec
-
-
-def validate_namespace(namespace):
-    """An organization or user name as Quay allows it."""
-    if not isinstance(namespace, str) or not (2 <= len(namespace) <= 255 and NAMESPACE_RE.match(namespace)):
-        raise ValueError("%r is not a namespace: use 2-255 lower-case letters, digits and single . _ - between them, "
-                         "for example myorg" % (namespace,))
-    return namespace
 
 
 class Scope:
@@ -189,10 +178,10 @@ class PolicyClient:
         """Why the routes are missing, from ``GET /config``: a sentence, or None when it cannot tell (or they are on)."""
         flag, config_name, version = FEATURES[self.kind.route]
         try:
-            _status, data = self.client.request_json("GET", "/config", context={"op": "config"})
+            data = self.client.server_config()
         except QuayError:
             return None
-        features = data.get("features") if isinstance(data, dict) else None
+        features = data.get("features")
         if not isinstance(features, dict):
             return None
         if flag not in features:

@@ -201,18 +201,28 @@ def cosign_subject(name):
 
 
 def _holders(rows):
-    """manifest digest -> names of the non-Cosign tags that hold it: pointing at it, or at a list that has it."""
-    holders = {}
+    """manifest digest -> names of the non-Cosign tags that hold it.
+
+    Tags that point at the manifest itself hold it when there are any: Quay expires the manifest's Cosign tags with
+    the last of those, whatever manifest lists still have it as a child. A manifest that no tag points at directly is
+    held by the tags of the lists that have it (``cosign sign --recursive`` signs such platform manifests).
+    """
+    direct = {}
+    via_list = {}
     for row in rows:
-        if cosign_subject(row["name"]) is not None:
+        name = row["name"]
+        if cosign_subject(name) is not None:
             continue
-        digests = [row.get("manifest_digest")]
+        digest = row.get("manifest_digest")
+        if digest and name not in direct.setdefault(digest, []):
+            direct[digest].append(name)
         children = row.get("child_manifests_presence")
         if isinstance(children, dict):
-            digests.extend(children)
-        for digest in digests:
-            if digest and row["name"] not in holders.setdefault(digest, []):
-                holders[digest].append(row["name"])
+            for child in children:
+                if name not in via_list.setdefault(child, []):
+                    via_list[child].append(name)
+    holders = dict(via_list)
+    holders.update(direct)
     return holders
 
 

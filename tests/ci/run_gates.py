@@ -47,11 +47,12 @@ STEPS = {
     "matrix-2.21": ([os.path.join(CI, "matrix.sh"), "leg", "2.21"], 180),
     "molecule": (["make", "molecule"], 190),
     "e2e": (["make", "e2e"], 310),
+    "eda": (["make", "eda"], 40),
     "ee": (["make", "ee"], 15),
 }
 DEFAULT = [
     "unit", "lint", "build", "importer", "docs-lint", "docs", "sanity", "integration",
-    "matrix-2.16", "matrix-2.17", "matrix-2.18", "matrix-2.20", "matrix-2.21", "molecule", "ee", "e2e",
+    "matrix-2.16", "matrix-2.17", "matrix-2.18", "matrix-2.20", "matrix-2.21", "molecule", "ee", "e2e", "eda",
 ]
 SKIPPED = 75  # exit status of a step that found nothing it could run here (printed, counted neither way)
 

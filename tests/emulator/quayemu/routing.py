@@ -28,17 +28,19 @@ __metaclass__ = type
 import re
 from urllib.parse import quote, unquote
 
-from . import config_page, pipeline, policy_routes, repository, tags_list, tags_write, user, web
+from . import manifests, pipeline, policy_routes, repository, repository_list, server_config, tags_list, tags_write, user, web
 from .endpoint import Request, add_slash_redirect
 from .responses import allow_header, fr_json, options_page, redirect_page, werkzeug_page
 from .texts import METHOD_NOT_ALLOWED, NOT_FOUND_PAGE
 
 ROUTE_MODULES = (
+    server_config,
     user,
     tags_write,
     tags_list,
+    manifests,
+    repository_list,
     policy_routes,
-    config_page,
     repository,  # the repository resource matches any longer path under /api/v1/repository/
     web,  # last: Quay's web UI catch-all takes every other path under /api
 )

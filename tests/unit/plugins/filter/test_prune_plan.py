@@ -532,3 +532,15 @@ def test_numeric_strings_for_keep_newest_are_accepted():
                                            (86400, "1d"), (90000, "1d1h"), (-5, "0s")])
 def test_format_age(seconds, text):
     assert format_age(seconds) == text
+
+
+def test_a_signature_goes_with_the_last_tag_pointing_at_its_manifest_even_while_a_list_still_has_it():
+    # Quay expires a manifest's Cosign tags with the last tag that points at the manifest itself; a manifest list
+    # that has the manifest as a child does not keep them. The plan deletes the signature itself, first, so the real
+    # run changes exactly what the plan lists.
+    listed = tag("v1", 40, D_LIST, is_manifest_list=True, child_manifests_presence={D_SIGNED: True, D_OTHER: True})
+    tags = [tag(SIG, 39, D_SIG), tag("ci-1", 41, D_SIGNED), listed]
+    result = prune_plan(tags, match=["ci-.*"], older_than="30d", now=NOW)
+    assert names(result["prune"]) == [SIG, "ci-1"]
+    assert by_name(result)[SIG]["reason"] == "signature of %s, which loses its last tags (ci-1)" % D_SIGNED
+    assert names(result["keep"]) == ["v1"]

@@ -10,10 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.quaytools.tags.plugins.module_utils._common import (
-    EXPIRATION_MAX_OFFSET,
-    EXPIRATION_MIN_OFFSET,
     check_epoch_seconds,
-    clamp_expiration,
     iso8601,
     normalize_row,
     parse_duration,
@@ -176,16 +173,6 @@ def test_parse_expiration(value, kind, amount):
 def test_parse_expiration_rejects(value):
     with pytest.raises(ValueError):
         parse_expiration(value)
-
-
-def test_clamp_expiration_matches_the_real_server():
-    # Recorded from a real Quay (tests/emulator/README.md): start 1795906020; now+10 min stored start+1h; now+3 years stored start+104 weeks.
-    start = 1795906020
-    assert clamp_expiration(start, 1795906620) == 1795909620
-    assert clamp_expiration(start, 1890514020) == 1858805220
-    assert clamp_expiration(start, start + 86400) == start + 86400
-    assert clamp_expiration(start, start + EXPIRATION_MIN_OFFSET) == start + EXPIRATION_MIN_OFFSET
-    assert clamp_expiration(start, start + EXPIRATION_MAX_OFFSET + 1) == start + EXPIRATION_MAX_OFFSET
 
 
 # -- rows ---------------------------------------------------------------------------------------
