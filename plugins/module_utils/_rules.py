@@ -64,12 +64,14 @@ def overwrite_refused(name, current_digest, target):
 
 
 class TagFacts:
-    """What Quay's refusal rules look at in one tag: whether it is active, immutable, and has an expiration."""
+    """What Quay's refusal rules look at in one tag: whether it is active, immutable, and has an expiration; and whether
+    its row is one this plan's move opens (which an immutability policy may make immutable)."""
 
-    def __init__(self, active, immutable=False, expires=False):
+    def __init__(self, active, immutable=False, expires=False, new_row=False):
         self.active = active
         self.immutable = immutable
         self.expires = expires
+        self.new_row = new_row
 
     @classmethod
     def of_row(cls, row):
@@ -79,7 +81,7 @@ class TagFacts:
         return cls(True, bool(row.get("immutable")), row.get("end_ts") is not None)
 
     def copy(self):
-        return TagFacts(self.active, self.immutable, self.expires)
+        return TagFacts(self.active, self.immutable, self.expires, self.new_row)
 
 
 class FlagReader:
@@ -123,11 +125,24 @@ def can_expire_from_config(config):
     return None
 
 
-def _put_refusal(name, facts, body, flag):
-    """Apply one PUT body to ``facts`` the way Quay does; return the refusal message or None (``facts`` updated)."""
+def _put_refusal(name, facts, body, flag, locks=None):
+    """Apply one PUT body to ``facts`` the way Quay does; return the refusal message or None (``facts`` updated).
+
+    ``locks(name)``, when given, names the immutability policy that makes a new row of that tag immutable (or None):
+    Quay applies the policies of the repository and of its namespace to every row a move or create opens.
+    """
     if "expiration" in body:
         if not facts.active:
             return "%s: Quay sets an expiration only on an active tag" % name
+        # A row this plan opens may be locked by an immutability policy; asked only where it decides the outcome (the
+        # expiration would be refused, and no immutable: true in the same PUT is refused anyway).
+        if (body["expiration"] is not None and facts.new_row and not facts.immutable and locks is not None
+                and not body.get("immutable") and not flag.allows()):
+            lock = locks(name)
+            if lock is not None:
+                return ("%s would be made immutable by %s as soon as this task points it at its manifest, and %s, so "
+                        "Quay would refuse to give it an expiration: leave expiration out for this tag, or enable %s "
+                        "on the Quay server" % (name, lock, flag.off_because(), CAN_EXPIRE_FLAG))
         if body["expiration"] is not None and facts.immutable and not flag.allows():
             return ("%s is immutable and %s, so Quay would refuse to give it an expiration: leave it out of name, clear its "
                     "immutability with immutable: false (needs repo:admin), or enable %s on the Quay server"
@@ -144,16 +159,17 @@ def _put_refusal(name, facts, body, flag):
     if "manifest_digest" in body:
         if facts.immutable:
             return "%s is immutable and would have to move: set immutable: false to allow it (needs repo:admin)" % name
-        # The move opens a new row: mutable, without an expiration.
-        facts.active, facts.immutable, facts.expires = True, False, False
+        # The move opens a new row: mutable (unless an immutability policy covers the name), without an expiration.
+        facts.active, facts.immutable, facts.expires, facts.new_row = True, False, False, True
     return None
 
 
-def check_writes(name, facts, writes, flag):
+def check_writes(name, facts, writes, flag, locks=None):
     """Play the planned writes of one tag, in order, through Quay's rules.
 
     ``facts`` is the tag before the writes (TagFacts), ``writes`` a list of ``(kind, body)`` where kind ``delete``
-    is a DELETE and every other kind a PUT with ``body``; ``flag`` a FlagReader (asked only when a rule needs it).
+    is a DELETE and every other kind a PUT with ``body``; ``flag`` a FlagReader (asked only when a rule needs it);
+    ``locks`` the immutability policies (_policy_locks.PolicyLocks, asked only for a new row that gets an expiration).
     Returns the message of the first write Quay would refuse, or None when it would accept them all.
     """
     facts = facts.copy()
@@ -163,7 +179,7 @@ def check_writes(name, facts, writes, flag):
                 return "%s is immutable: clear it first with quay_tag immutable: false (needs repo:admin)" % name
             facts = TagFacts(False)
             continue
-        problem = _put_refusal(name, facts, body, flag)
+        problem = _put_refusal(name, facts, body, flag, locks)
         if problem is not None:
             return problem
     return None

@@ -31,6 +31,7 @@ from ansible_collections.quaytools.tags.plugins.module_utils._common import (
     now_ts,
     parse_expiration,
 )
+from ansible_collections.quaytools.tags.plugins.module_utils._policy_locks import PolicyLocks
 from ansible_collections.quaytools.tags.plugins.module_utils._rules import (
     EXPIRATION_MIN_OFFSET,
     FlagReader,
@@ -286,11 +287,12 @@ def _plan_present(request, plan, row, target, immutable_supported, now, warnings
     return None
 
 
-def make_plan(request, current, immutable_supported, now, flag=None):
+def make_plan(request, current, immutable_supported, now, flag=None, locks=None):
     """Decide every write for every tag, and play each tag's writes through Quay's rules (_rules.check_writes).
 
     ``flag`` is a _rules.FlagReader of FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE; it is asked only when a rule depends on it
-    (default: Quay's default, off). Raises PlanError, naming every tag Quay would refuse, before anything is sent.
+    (default: Quay's default, off). ``locks`` (_policy_locks.PolicyLocks) names the immutability policy that makes a
+    tag immutable when this task points it at a manifest; it is asked only for such a tag that also gets an expiration. Raises PlanError, naming every tag Quay would refuse, before anything is sent.
     """
     flag = flag if flag is not None else FlagReader(lambda: False)
     warnings = []
@@ -317,7 +319,7 @@ def make_plan(request, current, immutable_supported, now, flag=None):
         else:
             problem = _plan_present(request, plan, row, target, immutable_supported, now, warnings)
         if problem is None:
-            problem = check_writes(name, TagFacts.of_row(row), plan.writes, flag)
+            problem = check_writes(name, TagFacts.of_row(row), plan.writes, flag, locks)
         if problem is not None:
             problems.append(problem)
     if problems:
@@ -352,7 +354,11 @@ def run(module):
             supported = immutability_reported(client, request.repository, rows_seen)
         else:
             supported = any("immutable" in row for row in rows_seen) or None
-        plans, warnings = make_plan(request, current, supported, now, can_expire_reader(client))
+        # Immutability policies exist only where tags report immutability; no row says so when none was read.
+        locks = PolicyLocks(client, request.repository) if supported or not rows_seen else None
+        plans, warnings = make_plan(request, current, supported, now, can_expire_reader(client), locks)
+        if locks is not None and locks.warning():
+            warnings.append(locks.warning())
         warnings.extend(check_digests(client, request, plans, rows_seen, now, module.check_mode))
     except QuayError as exc:
         module.fail_from_error(exc, changed=False)

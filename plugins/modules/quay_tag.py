@@ -141,9 +141,16 @@ notes:
     (no answer after every retry), the message says that this write may have been applied too.
   - A tag listing whose pages do not advance (a server or proxy that ignores the page parameter) stops with an error
     naming the repository and the page.
+  - Quay's immutability policies (M(quaytools.tags.quay_immutability_policy)) make a tag immutable as soon as a task
+    creates or moves it, when its name matches. Before creating or moving a tag that it also gives an expiration, the
+    module reads the immutability policies of the repository and of its namespace (two C(GET) requests, after Quay's
+    C(GET /config); none on a server without immutable tags) and refuses, before any write, an expiration Quay would
+    refuse. Reading them needs C(repo:admin) and C(org:admin); a token without them gets a warning and the task goes on.
+    RV(tags[].immutable) reports the immutability the task asked for, not one a policy adds.
 seealso:
   - module: quaytools.tags.quay_tag_info
   - module: quaytools.tags.quay_tag_restore
+  - module: quaytools.tags.quay_immutability_policy
   - name: Quay API reference
     description: Quay's REST API, including the tag endpoints.
     link: https://docs.projectquay.io/api_quay.html

@@ -172,15 +172,17 @@ def test_a_server_that_does_not_say_counts_as_off_and_the_message_says_so():
 
 
 def test_facts_of_a_row():
-    assert vars(TagFacts.of_row(None)) == {"active": False, "immutable": False, "expires": False}
-    assert vars(TagFacts.of_row({"name": "t", "end_ts": LATER})) == {"active": True, "immutable": False, "expires": True}
-    assert vars(TagFacts.of_row({"name": "t", "immutable": True})) == {"active": True, "immutable": True, "expires": False}
+    assert vars(TagFacts.of_row(None)) == {"active": False, "immutable": False, "expires": False, "new_row": False}
+    assert vars(TagFacts.of_row({"name": "t", "end_ts": LATER})) == {"active": True, "immutable": False, "expires": True,
+                                                                      "new_row": False}
+    assert vars(TagFacts.of_row({"name": "t", "immutable": True})) == {"active": True, "immutable": True, "expires": False,
+                                                                       "new_row": False}
 
 
 def test_check_writes_does_not_change_the_facts_it_is_given():
     facts = TagFacts(True, expires=True)
     check_writes("t", facts, [change(expiration=None, immutable=True)], flag(False))
-    assert vars(facts) == {"active": True, "immutable": False, "expires": True}
+    assert vars(facts) == {"active": True, "immutable": False, "expires": True, "new_row": False}
 
 
 # -- GET /config ----------------------------------------------------------------------------------------------------------
@@ -206,3 +208,41 @@ def test_the_flag_reader_asks_the_server_at_most_once():
     reader = FlagReader(lambda: answers.append(1) or True)
     assert reader.allows() and reader.allows() and reader() is True
     assert answers == [1]
+
+
+# -- immutability policies on new rows ------------------------------------------------------------------------------
+
+class Locks:
+    """A stand-in for _policy_locks.PolicyLocks that counts how often the plan asks."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.asked = []
+
+    def __call__(self, name):
+        self.asked.append(name)
+        return self.answer
+
+
+def test_a_policy_that_locks_a_created_tag_refuses_its_expiration():
+    locks = Locks("the immutability policy of repository o/r on the tags matching 'pr-.*'")
+    problem = check_writes("pr-1", ABSENT, [MOVE, change(expiration=LATER)], flag(False), locks)
+    assert problem.startswith("pr-1 would be made immutable by the immutability policy of repository o/r on the tags "
+                              "matching 'pr-.*' as soon as this task points it at its manifest")
+    assert "FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE" in problem and locks.asked == ["pr-1"]
+    # A move of an existing tag opens a new row too.
+    assert check_writes("pr-1", EXPIRING, [MOVE, change(expiration=LATER)], flag(False), locks) is not None
+
+
+def test_policies_are_asked_only_where_they_decide():
+    uncovered = Locks(None)
+    assert check_writes("pr-1", ABSENT, [MOVE, change(expiration=LATER)], flag(False), uncovered) is None
+    assert uncovered.asked == ["pr-1"]
+    covered = Locks("a policy")
+    # The server lets immutable tags expire; no move (the row's own immutability decides); no expiration; and an
+    # immutable: true in the same PUT, which Quay refuses anyway: the policies are never read.
+    assert check_writes("pr-1", ABSENT, [MOVE, change(expiration=LATER)], flag(True), covered) is None
+    assert check_writes("t", EXPIRING, [change(expiration=LATER)], flag(False), covered) is None
+    assert check_writes("t", ABSENT, [MOVE, change(expiration=None)], flag(False), covered) is None
+    assert check_writes("t", ABSENT, [MOVE, change(expiration=LATER, immutable=True)], flag(False), covered) is not None
+    assert covered.asked == []

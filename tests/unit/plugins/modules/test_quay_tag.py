@@ -532,3 +532,44 @@ def test_absent_with_manifest_digest_deletes_only_tags_still_on_it(run_module, t
     transport.expect("DELETE", LIST + "a", status=204)
     result = run_module(quay_tag.main, {"repository": "org/app", "name": ["a", "b"], "state": "absent", "manifest_digest": D1})
     assert [t["changed"] for t in result["tags"]] == [True, False] and [s["name"] for s in result["skipped_tags"]] == ["b"]
+
+
+# -- immutability policies: a tag created immutable cannot get an expiration -----------------------------------------
+
+REPO_POLICIES = "/api/v1/repository/org/app/immutabilitypolicy/"
+ORG_POLICIES = "/api/v1/organization/org/immutabilitypolicy/"
+SCOPE_403 = {"error_message": "Unauthorized", "error_type": "insufficient_scope", "status": 403}
+
+
+def test_a_new_tag_a_policy_locks_gets_no_expiration_and_nothing_is_written(run_module, transport):
+    transport.expect("GET", LIST, body=page())
+    transport.expect("GET", CONFIG, body=quay_config(False))
+    transport.expect("GET", REPO_POLICIES, body={"policies": []})
+    transport.expect("GET", ORG_POLICIES, body={"policies": [
+        {"uuid": "u1", "tagPattern": "pr-.*", "tagPatternMatches": True}]})
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "pr-7", "manifest_digest": D1, "expiration": "2w"})
+    assert result["failed"] is True and result["changed"] is False and transport.writes == []
+    assert ("pr-7 would be made immutable by the immutability policy of namespace org on the tags matching 'pr-.*'"
+            in result["msg"])
+
+
+def test_policies_the_token_cannot_read_leave_a_warning_and_the_task_goes_on(run_module, transport):
+    transport.expect("GET", LIST, body=page())
+    transport.expect("GET", CONFIG, body=quay_config(False))
+    transport.expect("GET", REPO_POLICIES, status=403, body=SCOPE_403)
+    transport.expect("GET", ORG_POLICIES, status=403, body=SCOPE_403)
+    transport.expect("PUT", LIST + "pr-7", status=201, body="Updated")
+    transport.expect("PUT", LIST + "pr-7", status=201, body="Updated")
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "pr-7", "manifest_digest": D1, "expiration": "2w"})
+    assert result["changed"] is True and not result.get("failed")
+    assert any("could not read the immutability policies of repository org/app (repo:admin) and namespace org "
+               "(org:admin)" in w for w in result["warnings"])
+
+
+def test_a_server_without_immutable_tags_costs_only_its_config(run_module, transport):
+    transport.expect("GET", LIST, body=page())
+    transport.expect("GET", CONFIG, body={"features": {"IMMUTABLE_TAGS": False, "IMMUTABLE_TAGS_CAN_EXPIRE": False}})
+    transport.expect("PUT", LIST + "pr-7", status=201, body="Updated")
+    transport.expect("PUT", LIST + "pr-7", status=201, body="Updated")
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "pr-7", "manifest_digest": D1, "expiration": "2w"})
+    assert result["changed"] is True and result["api_requests"] == 4 and not result.get("warnings")
