@@ -33,6 +33,7 @@ from ansible_collections.quaytools.tags.plugins.module_utils._policy_reconcile i
 from ansible_collections.quaytools.tags.plugins.module_utils._policy_task import run_task
 from ansible_collections.quaytools.tags.plugins.module_utils._repositories import iter_repositories, repository_name
 
+
 def tags_made_immutable(tag_sets, policies, now):
     """The alive, mutable tags that ``policies`` (created or updated) mark immutable. Pure.
 

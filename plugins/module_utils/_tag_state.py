@@ -292,7 +292,8 @@ def make_plan(request, current, immutable_supported, now, flag=None, locks=None)
 
     ``flag`` is a _rules.FlagReader of FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE; it is asked only when a rule depends on it
     (default: Quay's default, off). ``locks`` (_policy_locks.PolicyLocks) names the immutability policy that makes a
-    tag immutable when this task points it at a manifest; it is asked only for such a tag that also gets an expiration. Raises PlanError, naming every tag Quay would refuse, before anything is sent.
+    tag immutable when this task points it at a manifest; it is asked only for such a tag that also gets an expiration.
+    Raises PlanError, naming every tag Quay would refuse, before anything is sent.
     """
     flag = flag if flag is not None else FlagReader(lambda: False)
     warnings = []

@@ -173,10 +173,10 @@ def test_a_server_that_does_not_say_counts_as_off_and_the_message_says_so():
 
 def test_facts_of_a_row():
     assert vars(TagFacts.of_row(None)) == {"active": False, "immutable": False, "expires": False, "new_row": False}
-    assert vars(TagFacts.of_row({"name": "t", "end_ts": LATER})) == {"active": True, "immutable": False, "expires": True,
-                                                                      "new_row": False}
-    assert vars(TagFacts.of_row({"name": "t", "immutable": True})) == {"active": True, "immutable": True, "expires": False,
-                                                                       "new_row": False}
+    assert vars(TagFacts.of_row({"name": "t", "end_ts": LATER})) == {
+        "active": True, "immutable": False, "expires": True, "new_row": False}
+    assert vars(TagFacts.of_row({"name": "t", "immutable": True})) == {
+        "active": True, "immutable": True, "expires": False, "new_row": False}
 
 
 def test_check_writes_does_not_change_the_facts_it_is_given():
