@@ -272,7 +272,9 @@ has_additional:
   type: bool
   sample: true
 api_requests:
-  description: How many HTTP requests were sent to Quay, retries included.
+  description:
+    - How many HTTP requests were sent to Quay, retries included.
+    - Also returned when the task fails. Left out only when it fails on its options, before any request is sent.
   returned: always
   type: int
   sample: 1

@@ -28,15 +28,19 @@ __metaclass__ = type
 import re
 from urllib.parse import quote, unquote
 
-from . import pipeline, repository, tags_list, tags_write, user, web
+from . import manifests, pipeline, policy_routes, repository, repository_list, server_config, tags_list, tags_write, user, web
 from .endpoint import Request, add_slash_redirect
 from .responses import allow_header, fr_json, options_page, redirect_page, werkzeug_page
 from .texts import METHOD_NOT_ALLOWED, NOT_FOUND_PAGE
 
 ROUTE_MODULES = (
+    server_config,
     user,
     tags_write,
     tags_list,
+    manifests,
+    repository_list,
+    policy_routes,
     repository,  # the repository resource matches any longer path under /api/v1/repository/
     web,  # last: Quay's web UI catch-all takes every other path under /api
 )
@@ -47,15 +51,16 @@ DOUBLED_SLASHES = re.compile("/{2,}")
 REDIRECT_SAFE = "!$&'()*+,/:;=@"  # what Werkzeug leaves unquoted in the path of a redirect
 
 
-def find(routes, method, path):
+def find(routes, method, path, config):
     """The first (route, match) for path and method, or None; and, unless a route answers a method other than
-    OPTIONS, the methods of every advertised route matching the path and whether one of them is an API resource."""
+    OPTIONS, the methods of every advertised route matching the path and whether one of them is an API resource.
+    Routes of a feature that ``config`` switches off do not exist (endpoint.Route.exists)."""
     chosen = None
     allowed = set()
     api = False
     for route in routes:
         match = route.pattern.fullmatch(path)
-        if match is None:
+        if match is None or not route.exists(config):
             continue
         if chosen is None and method in route.methods:
             chosen = (route, match)
@@ -76,7 +81,7 @@ def not_allowed(allowed, api):
 def merge_slashes(model, method, path, query, headers, routes, allowed):
     """Werkzeug's merge_slashes: a 308 to the path with its doubled slashes merged, if a route answers it there."""
     merged = DOUBLED_SLASHES.sub("/", path)
-    chosen, more, dummy = find(routes, method, merged)
+    chosen, more, dummy = find(routes, method, merged, model.state.config)
     if chosen is None:
         allowed = allowed | more
         if allowed:
@@ -94,7 +99,7 @@ def merge_slashes(model, method, path, query, headers, routes, allowed):
 def dispatch(model, method, raw_path, query, headers, body, routes=ROUTES):
     """Answer one request: the first route matching path and method, through the pipeline."""
     path = unquote(raw_path, errors="replace")
-    chosen, allowed, api = find(routes, method, path)
+    chosen, allowed, api = find(routes, method, path, model.state.config)
     if chosen is None:
         if "//" in path:
             return merge_slashes(model, method, path, query, headers, routes, allowed)

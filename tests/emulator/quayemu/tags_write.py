@@ -189,7 +189,9 @@ def retarget(model, repo, tag, manifest, reversion):
     if match:
         end = now + int(match.group(1)) * DURATION_UNITS[match.group(2)] * 1000
     immutable = False
-    if config.get("immutable_tags") and (common_label(repo, manifest, "quay.immutable") or "").lower() == "true":
+    if config.get("immutable_tags") and ((common_label(repo, manifest, "quay.immutable") or "").lower() == "true"
+                                         or model.state.policies.makes_immutable(repo, tag)):
+        # A quay.immutable=true label, or an immutability policy of the repository or its namespace (policies.py).
         immutable = True
         if not config.get("immutable_tags_can_expire"):
             end = None
