@@ -303,8 +303,9 @@ from ansible_collections.quaytools.tags.plugins.module_utils._policy_client impo
 from ansible_collections.quaytools.tags.plugins.module_utils._autoprune_policy import run
 
 
-def main():
-    module = QuayModule(
+def spec():
+    """The options of this module as AnsibleModule keyword arguments (read by the module and by its action plugin)."""
+    return dict(
         argument_spec=dict(
             scope_argument_spec(user_allowed=True),
             policies=dict(type="list", elements="dict", required=True, options=dict(
@@ -319,7 +320,10 @@ def main():
         mutually_exclusive=[("namespace", "repository")],
         supports_check_mode=True,
     )
-    run(module)
+
+
+def main():
+    run(QuayModule(**spec()))
 
 
 if __name__ == "__main__":

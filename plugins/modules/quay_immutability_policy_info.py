@@ -108,14 +108,18 @@ from ansible_collections.quaytools.tags.plugins.module_utils._policy_client impo
 from ansible_collections.quaytools.tags.plugins.module_utils._immutability_policy_info import run
 
 
-def main():
-    module = QuayModule(
+def spec():
+    """The options of this module as AnsibleModule keyword arguments (read by the module and by its action plugin)."""
+    return dict(
         argument_spec=scope_argument_spec(user_allowed=False),
         mutually_exclusive=[("namespace", "repository")],
         required_one_of=[("namespace", "repository")],
         supports_check_mode=True,
     )
-    run(module)
+
+
+def main():
+    run(QuayModule(**spec()))
 
 
 if __name__ == "__main__":
