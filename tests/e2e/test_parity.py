@@ -37,14 +37,21 @@ ACCEPTS = {
     "quay_tag": ("repository", "name", "tag", "state", "manifest_digest", "source_tag", "expiration", "immutable", "overwrite"),
     "quay_tag_info": ("repository", "name", "filter_tag_name", "only_active", "manifest_digest", "page", "limit"),
     "quay_tag_restore": ("repository", "name", "tag", "manifest_digest", "at"),
+    "quay_autoprune_policy": ("namespace", "repository", "scope", "policies", "state", "exclusive"),
+    "quay_autoprune_policy_info": ("namespace", "repository", "scope"),
+    "quay_immutability_policy": ("namespace", "repository", "policies", "state", "exclusive", "report_tags"),
+    "quay_immutability_policy_info": ("namespace", "repository"),
 }
 MODULES = tuple(ACCEPTS)
+# The world's server features: both policy features on (rows then carry ``immutable``).
+FEATURES = {"auto_prune": True, "immutable_tags": True}
 # Seconds two timestamps of the same event may differ by between the two runs.
 CLOCK_SLACK = 120
 ISO_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-# What differs between any two runs, whatever the path: async job identifiers, the retry back-off (it has jitter), and
-# the order in which ansible-core lists the valid booleans (a set, in each process's hash order).
-RUN_SPECIFIC = ("ansible_job_id", "results_file")
+# What differs between any two runs, whatever the path: async job identifiers, the identifiers Quay gives a new policy,
+# the retry back-off (it has jitter), and the order in which ansible-core lists the valid booleans (a set, in each
+# process's hash order).
+RUN_SPECIFIC = ("ansible_job_id", "results_file", "uuid")
 BACKOFF_RE = re.compile(r"retried in [0-9.]+ s")
 BOOLEANS_RE = re.compile(r"(Valid booleans include: )(.*)$")
 
@@ -98,6 +105,19 @@ def cases():
         "p-retried": ("quay_tag_info", {}, {}),
         "p-echo": ("quay_tag", {"name": ["stable"], "source_tag": "candidate"}, {}),
         "p-half-way": ("quay_tag", {"name": ["stable", "prod"], "source_tag": "candidate"}, {}),
+        # the policy modules (repository policies need repo:admin)
+        "p-autoprune-info": ("quay_autoprune_policy_info", {}, {"env": {"QUAY_TOKEN": ADMIN_TOKEN}}),
+        "p-autoprune-create": ("quay_autoprune_policy", {"policies": [{"method": "number_of_tags", "value": 5}]},
+                               {"env": {"QUAY_TOKEN": ADMIN_TOKEN}, "diff": True}),
+        "p-autoprune-check": ("quay_autoprune_policy", {"policies": [{"method": "creation_date", "value": "2w",
+                                                                      "tag_pattern": "^pr-"}]},
+                              {"env": {"QUAY_TOKEN": ADMIN_TOKEN}, "diff": True, "check": True}),
+        "p-autoprune-bad": ("quay_autoprune_policy", {"policies": [{"method": "number_of_tags", "value": 5,
+                                                                    "tag_pattern": "(unclosed"}]}, {}),
+        "p-autoprune-no-rights": ("quay_autoprune_policy_info", {}, {}),
+        "p-immutability-create": ("quay_immutability_policy", {"policies": [{"tag_pattern": "^v[0-9]"}]},
+                                  {"env": {"QUAY_TOKEN": ADMIN_TOKEN}, "diff": True}),
+        "p-immutability-info": ("quay_immutability_policy_info", {}, {"env": {"QUAY_TOKEN": ADMIN_TOKEN}}),
         # task no_log
         "p-no-log": ("quay_tag_info", {"name": "stable"}, {"no_log": True}),
         "p-no-log-failure": ("quay_tag", {"name": ["-bad"]}, {"no_log": True}),
@@ -202,7 +222,7 @@ def run_both(quay, ansible):
     env = {"QUAY_HOST": quay.url, "QUAY_TOKEN": WRITE_TOKEN, "ANSIBLE_CONNECTION_PLUGINS": CONNECTIONS_DIR}
     out = {}
     for path, fast in (("fast", "true"), ("module", "false")):
-        quay.load(names)
+        quay.load(names, config=FEATURES)
         faults(quay)
         run = ansible.playbook(parity_playbook(table), inventory=inventory(table), env=env,
                                extra_args=("-e", "quaytools_tags_fast_path=%s" % fast, "--vault-password-file", password_file))
@@ -312,6 +332,8 @@ def test_both_paths_give_the_same_results(quay, ansible):
     assert [item.get("tags", [{}])[0].get("name") if item.get("tags") else None
             for item in special["loop"]["results"]] == ["stable", "v2", None]
     assert special["short name, unsupported option"]["msg"].startswith("Unsupported parameters for (quay_tag_info) module: nope")
+    assert case("p-autoprune-create")["changed"] is True and case("p-immutability-create")["changed"] is True
+    assert "not a valid regular expression" in case("p-autoprune-bad")["msg"]
     assert special["async"]["changed"] is True
     assert quay.tags(repo("p-change"))["prod"] == digest(repo("p-change"), 3)
     for name in ("p-check-diff", "p-delete-check", "p-expire-check", "p-restore-check", "p-undelete"):
