@@ -29,25 +29,22 @@ from ansible_collections.quaytools.tags.plugins.module_utils._client import (
     validate_tag_name,
 )
 from ansible_collections.quaytools.tags.plugins.module_utils._common import (
+    PAGE_SIZE,
+    PlanError,
+    Request,
+    checked,
     iso8601,
     now_ts,
     parse_point_in_time,
     row_is_active,
 )
 
-PAGE_SIZE = 100
 
-
-class PlanError(ValueError):
-    """The restore cannot be planned from the history; raised before any write."""
-
-
-class Request:
-    """The validated options of one quay_tag_restore task."""
+class RestoreRequest(Request):
+    """The checked options of one quay_tag_restore task (one tag name)."""
 
     def __init__(self, repository, name, manifest_digest=None, at=None):
-        self.repository = repository
-        self.name = name
+        super(RestoreRequest, self).__init__(repository, [name])
         self.manifest_digest = manifest_digest
         self.at = at
 
@@ -81,20 +78,13 @@ class Plan:
         return self.changed and self.active is not None and self.active.get("end_ts") is not None
 
 
-def _option(option, validate, value):
-    try:
-        return validate(value)
-    except ValueError as exc:
-        raise ValueError("%s: %s" % (option, exc))
-
-
 def parse_request(params, now):
     """Validate the module options; raise ValueError naming the option. Sends nothing."""
-    repository = _option("repository", validate_repository, params["repository"])
-    name = _option("name", validate_tag_name, params["name"])
+    repository = checked("repository", validate_repository, params["repository"])
+    name = checked("name", validate_tag_name, params["name"])
     digest = params.get("manifest_digest")
     if digest is not None:
-        _option("manifest_digest", validate_digest, digest)
+        checked("manifest_digest", validate_digest, digest)
     at = params.get("at")
     if at is not None:
         try:
@@ -105,7 +95,7 @@ def parse_request(params, now):
         if at > now:
             raise ValueError("at: %s is in the future: the history only tells where the tag pointed up to now (%s)"
                              % (_when(at), iso8601(now)))
-    return Request(repository, name, manifest_digest=digest, at=at)
+    return RestoreRequest(repository, name, manifest_digest=digest, at=at)
 
 
 def _when(epoch):
