@@ -132,10 +132,32 @@ def normalize_host(host):
     return scheme + "://" + url.split("://", 1)[1]
 
 
+# Every ``kind`` a QuayError has, and so every value of ``error.kind`` a module returns (its RETURN lists these as the
+# choices; tests/unit/plugins/modules/test_error_kinds.py keeps them equal): what failed, in words a playbook can test.
+ERROR_KINDS = (
+    "auth",  # HTTP 401, or a 403 about CSRF: the token is missing, invalid or expired
+    "bad_request",  # HTTP 400, 415 and other 4xx Quay rejected
+    "bad_response",  # an answer that is not what Quay sends (HTML, not JSON, a listing that does not advance)
+    "immutable",  # HTTP 409: the tag is immutable
+    "network",  # no connection (DNS, refused, reset)
+    "not_found",  # HTTP 404: the repository, tag or manifest
+    "permission",  # HTTP 403: the token lacks the scope or the repository does not exist
+    "rate_limit",  # HTTP 429 after every retry
+    "readonly",  # HTTP 503 of a registry or repository in read-only or mirror mode
+    "redirect",  # HTTP 3xx: quay_host is not the API's address
+    "server",  # HTTP 500 and other 5xx
+    "timeout",  # no answer within the timeout
+    "tls",  # the certificate could not be verified, or TLS spoken to a plain HTTP port
+    "unavailable",  # HTTP 502, 503, 504 after every retry
+)
+
+
 class QuayError(Exception):
-    """A failed Quay API call. ``str()`` is the message for people; attributes are for code."""
+    """A failed Quay API call. ``str()`` is the message for people; attributes are for code (``kind``: ERROR_KINDS)."""
 
     def __init__(self, message, kind, method=None, path=None, status=None, server_message=None, attempts=1):
+        if kind not in ERROR_KINDS:
+            raise ValueError("QuayError kind %r is not one of ERROR_KINDS" % (kind,))
         super(QuayError, self).__init__(message)
         # True for a write that may have been applied: an attempt reached Quay and its answer was lost.
         self.outcome_unknown = False

@@ -33,9 +33,18 @@ options:
     required: true
   name:
     description:
-      - List only the tag with this exact name (case-sensitive), sent to Quay as C(specificTag).
-      - With O(only_active=false), all history rows of that name are listed, newest first.
-    type: str
+      - List only the tags with these exact names (case-sensitive). A single name is accepted as a list of one.
+      - One name is one listing of that name (Quay's C(specificTag)); with O(only_active=false), all history rows of
+        that name are listed, newest first.
+      - Several names (version 1.1.0 and later) are read in as few requests as the listing allows, as
+        M(quaytools.tags.quay_tag) reads them. The active tags come in the order of the list. With O(only_active=false)
+        or O(filter_tag_name), one listing filtered on the server (by O(filter_tag_name), or else on the longest part
+        every name shares) is read and only the rows of these names are kept, in Quay's order.
+      - Several names cannot be combined with O(page).
+    type: list
+    elements: str
+    aliases:
+      - tag
   filter_tag_name:
     description:
       - Filter the tag names on the server.
@@ -136,6 +145,16 @@ EXAMPLES = r"""
         msg: >-
           {{ app_tags.tags | selectattr('end_ts') | selectattr('end_ts', 'le', week_end | int)
              | map(attribute='name') | list }}
+
+- name: Read the tags latest and stable (a list of names, alias tag)
+  quaytools.tags.quay_tag_info:
+    quay_host: https://quay.example.com
+    quay_token: "{{ quay_token }}"
+    repository: myorg/app
+    tag:
+      - latest
+      - stable
+  register: deployed
 
 - name: List every tag, active or not, that points at one manifest
   quaytools.tags.quay_tag_info:
@@ -271,6 +290,53 @@ has_additional:
   returned: when O(page) is set
   type: bool
   sample: true
+error:
+  description:
+    - Facts about the failed Quay request, safe to show (no token, no headers).
+  returned: failure of a Quay request
+  type: dict
+  sample: {"kind": "readonly", "status": 503, "method": "PUT", "path": "/api/v1/repository/myorg/app/tag/stable",
+           "server_message": "Repository is in read only or mirror mode: 1", "attempts": 1}
+  contains:
+    kind:
+      description: What failed, in one word a playbook can test.
+      returned: always
+      type: str
+      choices:
+        - auth
+        - bad_request
+        - bad_response
+        - immutable
+        - network
+        - not_found
+        - permission
+        - rate_limit
+        - readonly
+        - redirect
+        - server
+        - timeout
+        - tls
+        - unavailable
+    status:
+      description: The HTTP status of Quay's last answer, or V(null) when no answer came (network, timeout, TLS).
+      returned: always
+      type: int
+    method:
+      description: The HTTP method of the failed request.
+      returned: always
+      type: str
+    path:
+      description: The path of the failed request, without the query.
+      returned: always
+      type: str
+    server_message:
+      description: Quay's own error message, when its answer had one.
+      returned: always
+      type: str
+    attempts:
+      description: How many times the request was sent, retries included.
+      returned: always
+      type: int
 api_requests:
   description:
     - How many HTTP requests were sent to Quay, retries included.
@@ -288,7 +354,7 @@ def main():
     module = QuayModule(
         argument_spec=dict(
             repository=dict(type="str", required=True),
-            name=dict(type="str"),
+            name=dict(type="list", elements="str", aliases=["tag"]),
             filter_tag_name=dict(type="str"),
             only_active=dict(type="bool", default=True, aliases=["only_active_tags"]),
             manifest_digest=dict(type="str"),
