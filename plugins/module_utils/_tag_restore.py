@@ -38,6 +38,7 @@ from ansible_collections.quaytools.tags.plugins.module_utils._common import (
     parse_point_in_time,
     row_is_active,
 )
+from ansible_collections.quaytools.tags.plugins.module_utils._rules import restore_refused
 
 
 class RestoreRequest(Request):
@@ -173,9 +174,9 @@ def make_plan(request, rows, now):
                         "were garbage-collected after the namespace's time-machine window); give manifest_digest to "
                         "point it at a manifest the repository has" % (request.name, request.repository))
     plan = Plan(target, active, source)
-    if plan.changed and active is not None and active.get("immutable"):
-        raise PlanError("tag %s in %s is immutable: Quay refuses to restore over it (HTTP 409). Clear it first with "
-                        "quaytools.tags.quay_tag immutable: false (needs a repo:admin token)" % (request.name, request.repository))
+    problem = restore_refused(request.name, request.repository, active, target)
+    if problem is not None:
+        raise PlanError(problem)
     return plan
 
 
