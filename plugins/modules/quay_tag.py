@@ -16,6 +16,7 @@ author: quaytools.tags contributors (@quaytools)
 description:
   - Declares the state of one or several tags of one Project Quay or Red Hat Quay repository and changes
     only what differs, through Quay's tag API (C(PUT) and C(DELETE) on C(/api/v1/repository/{repository}/tag/{tag})).
+  - O(name) lists the tags; all of them get the same desired state.
   - A tag can be created or moved to a manifest digest or to the manifest of another tag, given an expiration
     (absolute, or relative such as V(2w)), made immutable, or deleted.
   - Reports C(changed) only when Quay was changed (or, in check mode, would be), and never re-sends a digest a tag
@@ -27,6 +28,8 @@ description:
 requirements:
   - requests
 extends_documentation_fragment:
+  - quaytools.tags.tag_options
+  - quaytools.tags.tag_options.names_required
   - quaytools.tags.connection
   - quaytools.tags.attributes
   - quaytools.tags.attributes.actiongroup_quay
@@ -38,20 +41,6 @@ attributes:
     details:
       - Before and after of each tag's manifest digest, expiration and immutability.
 options:
-  repository:
-    description:
-      - The repository, as V(namespace/name). Nested names such as V(myorg/team/app) are allowed.
-    type: str
-    required: true
-  name:
-    description:
-      - The tag or tags to manage. All of them get the same desired state.
-      - Each name is 1 to 128 characters from C(A-Z a-z 0-9 _ . -) and does not start with C(.) or C(-).
-    type: list
-    elements: str
-    required: true
-    aliases:
-      - tag
   state:
     description:
       - V(present) makes the tags exist with the given manifest, expiration and immutability.
@@ -369,14 +358,15 @@ diff:
 """
 
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
+from ansible_collections.quaytools.tags.plugins.module_utils._options import REPOSITORY_ARG_SPEC, TAG_NAMES_REQUIRED_ARG_SPEC, argument_spec
 from ansible_collections.quaytools.tags.plugins.module_utils._tag_state import run
 
 
 def main():
     module = QuayModule(
-        argument_spec=dict(
-            repository=dict(type="str", required=True),
-            name=dict(type="list", elements="str", required=True, aliases=["tag"]),
+        argument_spec=argument_spec(
+            REPOSITORY_ARG_SPEC,
+            TAG_NAMES_REQUIRED_ARG_SPEC,
             state=dict(type="str", choices=["present", "absent"], default="present"),
             manifest_digest=dict(type="str"),
             source_tag=dict(type="str"),

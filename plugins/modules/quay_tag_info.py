@@ -18,6 +18,13 @@ description:
     rows of tags that were moved, deleted or expired and that Quay still keeps (for the namespace's time-machine
     window, 2 weeks by default). Each move or restore of a tag ends one row and starts another.
   - Rows come in Quay's order, newest start first, and every page is read unless O(page) asks for one.
+  - O(name) keeps the rows of these tags only. One name is one listing of that name (Quay's C(specificTag)); with
+    O(only_active=false), all history rows of that name are listed, newest first.
+  - Several names (version 1.1.0 and later) are read in as few requests as the listing allows, as
+    M(quaytools.tags.quay_tag) reads them, and the active tags come in the order of O(name). With O(only_active=false)
+    or O(filter_tag_name), one listing filtered on the server (by O(filter_tag_name), or else on the longest part every
+    name shares) is read and only the rows of these names are kept, in Quay's order. Several names cannot be combined
+    with O(page).
   - Dates are converted to ISO 8601 in UTC, and whether a row is active is computed against the current time,
     because an active tag with a scheduled expiration carries an end date too.
   - Nothing is ever changed. The module runs the same way in check mode.
@@ -25,26 +32,6 @@ author: quaytools.tags contributors (@quaytools)
 requirements:
   - requests
 options:
-  repository:
-    description:
-      - The repository, as C(namespace/name), for example V(myorg/app). Nested names such as V(myorg/team/app) are allowed.
-      - A repository that does not exist, or that the token cannot read, makes the task fail.
-    type: str
-    required: true
-  name:
-    description:
-      - List only the tags with these exact names (case-sensitive). A single name is accepted as a list of one.
-      - One name is one listing of that name (Quay's C(specificTag)); with O(only_active=false), all history rows of
-        that name are listed, newest first.
-      - Several names (version 1.1.0 and later) are read in as few requests as the listing allows, as
-        M(quaytools.tags.quay_tag) reads them. The active tags come in the order of the list. With O(only_active=false)
-        or O(filter_tag_name), one listing filtered on the server (by O(filter_tag_name), or else on the longest part
-        every name shares) is read and only the rows of these names are kept, in Quay's order.
-      - Several names cannot be combined with O(page).
-    type: list
-    elements: str
-    aliases:
-      - tag
   filter_tag_name:
     description:
       - Filter the tag names on the server.
@@ -98,6 +85,8 @@ seealso:
     description: The C(listRepoTags) endpoint this module calls.
     link: https://docs.redhat.com/en/documentation/red_hat_quay/3.15/html/red_hat_quay_api_reference/tag
 extends_documentation_fragment:
+  - quaytools.tags.tag_options
+  - quaytools.tags.tag_options.names
   - quaytools.tags.connection
   - quaytools.tags.attributes
   - quaytools.tags.attributes.actiongroup_quay
@@ -347,14 +336,15 @@ api_requests:
 """
 
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
+from ansible_collections.quaytools.tags.plugins.module_utils._options import REPOSITORY_ARG_SPEC, TAG_NAMES_ARG_SPEC, argument_spec
 from ansible_collections.quaytools.tags.plugins.module_utils._tag_info import run
 
 
 def main():
     module = QuayModule(
-        argument_spec=dict(
-            repository=dict(type="str", required=True),
-            name=dict(type="list", elements="str", aliases=["tag"]),
+        argument_spec=argument_spec(
+            REPOSITORY_ARG_SPEC,
+            TAG_NAMES_ARG_SPEC,
             filter_tag_name=dict(type="str"),
             only_active=dict(type="bool", default=True, aliases=["only_active_tags"]),
             manifest_digest=dict(type="str"),

@@ -32,11 +32,6 @@ author: quaytools.tags contributors (@quaytools)
 requirements:
   - requests
 options:
-  repository:
-    description:
-      - The repository, as C(namespace/name), for example V(myorg/app). Nested names such as V(myorg/team/app) are allowed.
-    type: str
-    required: true
   name:
     description:
       - The tag to restore, for example V(latest).
@@ -86,6 +81,7 @@ seealso:
     description: The C(restoreTag) endpoint this module calls.
     link: https://docs.redhat.com/en/documentation/red_hat_quay/3.15/html/red_hat_quay_api_reference/tag
 extends_documentation_fragment:
+  - quaytools.tags.tag_options
   - quaytools.tags.connection
   - quaytools.tags.attributes
   - quaytools.tags.attributes.actiongroup_quay
@@ -250,13 +246,14 @@ api_requests:
 """
 
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
+from ansible_collections.quaytools.tags.plugins.module_utils._options import REPOSITORY_ARG_SPEC, argument_spec
 from ansible_collections.quaytools.tags.plugins.module_utils._tag_restore import run
 
 
 def main():
     module = QuayModule(
-        argument_spec=dict(
-            repository=dict(type="str", required=True),
+        argument_spec=argument_spec(
+            REPOSITORY_ARG_SPEC,
             name=dict(type="str", required=True, aliases=["tag"]),
             manifest_digest=dict(type="str"),
             at=dict(type="raw"),
