@@ -58,16 +58,33 @@ class PlanError(ValueError):
 
 class Request:
     """The checked options of one task, the shape of every logic module's request: the repository and the tag names
-    every module has; each module's subclass adds its own options."""
+    every module has, and the module's own options, each declared with its default as a class attribute of the
+    module's subclass (``Request(repository, names, option=value, ...)``; an undeclared option is a TypeError)."""
 
-    def __init__(self, repository, names):
+    def __init__(self, repository, names, **options):
         self.repository = repository
         self.names = list(names)
+        for option, value in options.items():
+            if not hasattr(type(self), option):
+                raise TypeError("%s has no option %s" % (type(self).__name__, option))
+            setattr(self, option, value)
 
     @property
     def name(self):
         """The one tag name of a task that takes one."""
         return self.names[0]
+
+
+def begin(task, parse_request, now=None):
+    """The first step of every logic module's ``run(task, now=None)``: ``(request, now)``, where ``now`` is the time the
+    task plans with (the current time unless given) and ``request`` is ``parse_request(task.params, now)``; an option
+    it refuses fails the task before any request is sent."""
+    now = now_ts() if now is None else now
+    try:
+        request = parse_request(task.params, now)
+    except ValueError as exc:
+        task.fail(str(exc))
+    return request, now
 
 
 def checked(option, validate, value):

@@ -30,8 +30,8 @@ from ansible_collections.quaytools.tags.plugins.module_utils._common import (
     Request,
     checked,
     checked_names,
+    begin,
     normalize_row,
-    now_ts,
 )
 from ansible_collections.quaytools.tags.plugins.module_utils._tag_read import common_substring, read_current
 
@@ -39,14 +39,11 @@ from ansible_collections.quaytools.tags.plugins.module_utils._tag_read import co
 class InfoRequest(Request):
     """The checked options of one quay_tag_info task; ``names`` is empty when no tag name was given."""
 
-    def __init__(self, repository, names, filter_tag_name=None, only_active=True, manifest_digest=None, page=None,
-                 limit=PAGE_SIZE):
-        super(InfoRequest, self).__init__(repository, names)
-        self.filter_tag_name = filter_tag_name
-        self.only_active = only_active
-        self.manifest_digest = manifest_digest
-        self.page = page
-        self.limit = limit
+    filter_tag_name = None
+    only_active = True
+    manifest_digest = None
+    page = None
+    limit = PAGE_SIZE
 
 
 def parse_request(params, now=None):
@@ -68,8 +65,9 @@ def parse_request(params, now=None):
     if page is not None and len(names) > 1:
         raise ValueError("page: one page is one page of one listing, and %d tag names are read with several: leave page "
                          "out to read every row of %s, or give one name" % (len(names), ", ".join(names)))
-    return InfoRequest(repository, names, params.get("filter_tag_name"), params.get("only_active", True),
-                       params.get("manifest_digest"), page, limit)
+    return InfoRequest(repository, names, filter_tag_name=params.get("filter_tag_name"),
+                       only_active=params.get("only_active", True), manifest_digest=params.get("manifest_digest"),
+                       page=page, limit=limit)
 
 
 def read_rows(client, request, now):
@@ -104,11 +102,7 @@ def make_plan(request, rows, now):
 
 def run(module, now=None):
     """Entry point of the module: ``module`` is a QuayModule."""
-    now = now_ts() if now is None else now
-    try:
-        request = parse_request(module.params, now)
-    except ValueError as exc:
-        module.fail(str(exc))
+    request, now = begin(module, parse_request, now)
     try:
         rows, facts = read_rows(module.client, request, now)
     except QuayError as err:

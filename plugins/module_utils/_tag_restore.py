@@ -32,9 +32,9 @@ from ansible_collections.quaytools.tags.plugins.module_utils._common import (
     PAGE_SIZE,
     PlanError,
     Request,
+    begin,
     checked,
     iso8601,
-    now_ts,
     parse_point_in_time,
     row_is_active,
 )
@@ -44,10 +44,11 @@ from ansible_collections.quaytools.tags.plugins.module_utils._rules import resto
 class RestoreRequest(Request):
     """The checked options of one quay_tag_restore task (one tag name)."""
 
-    def __init__(self, repository, name, manifest_digest=None, at=None):
-        super(RestoreRequest, self).__init__(repository, [name])
-        self.manifest_digest = manifest_digest
-        self.at = at
+    manifest_digest = None
+    at = None
+
+    def __init__(self, repository, name, **options):
+        super(RestoreRequest, self).__init__(repository, [name], **options)
 
     @property
     def kind(self):
@@ -209,11 +210,7 @@ def _with_history(err, request, plan, now):
 
 def run(module, now=None):
     """Entry point of the module: ``module`` is a QuayModule."""
-    now = now_ts() if now is None else now
-    try:
-        request = parse_request(module.params, now)
-    except ValueError as exc:
-        module.fail(str(exc))
+    request, now = begin(module, parse_request, now)
     try:
         rows = read_history(module.client, request)
         try:

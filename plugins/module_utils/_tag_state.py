@@ -30,10 +30,10 @@ from ansible_collections.quaytools.tags.plugins.module_utils._common import (
     LAST_SECOND_OF_9999,
     PlanError,
     Request,
+    begin,
     checked,
     checked_names,
     iso8601,
-    now_ts,
     parse_expiration,
 )
 from ansible_collections.quaytools.tags.plugins.module_utils._policy_locks import PolicyLocks
@@ -58,17 +58,14 @@ from ansible_collections.quaytools.tags.plugins.module_utils._tag_read import (
 class TagRequest(Request):
     """The checked options of one quay_tag task."""
 
-    def __init__(self, repository, names, state, manifest_digest, source_tag, expiration, immutable, overwrite,
-                 expected_digests=None):
-        super(TagRequest, self).__init__(repository, names)
-        self.state = state
-        self.manifest_digest = manifest_digest
-        self.source_tag = source_tag
-        self.expiration = expiration
-        self.immutable = immutable
-        self.overwrite = overwrite
-        # state=absent: {name: digest} of the tags to delete only while they still point there.
-        self.expected_digests = expected_digests or {}
+    state = "present"
+    manifest_digest = None
+    source_tag = None
+    expiration = None
+    immutable = None
+    overwrite = True
+    # state=absent: {name: digest} of the tags to delete only while they still point there.
+    expected_digests = {}
 
     @property
     def lookup_names(self):
@@ -107,7 +104,8 @@ def parse_request(params, now):
             expected = dict((name, digest) for name in names)
             digest = None
     overwrite = params.get("overwrite", True)
-    return TagRequest(repository, names, state, digest, source, expiration, immutable, overwrite, expected)
+    return TagRequest(repository, names, state=state, manifest_digest=digest, source_tag=source, expiration=expiration,
+                      immutable=immutable, overwrite=overwrite, expected_digests=expected)
 
 
 def _expected_digests(value, names, state):
@@ -320,11 +318,7 @@ def build_result(plans, warnings, diff_mode):
 
 def run(module, now=None):
     """Entry point for the quay_tag module (a QuayModule); ``now`` (epoch seconds) is the time the plan uses."""
-    now = now_ts() if now is None else now
-    try:
-        request = parse_request(module.params, now)
-    except ValueError as exc:
-        module.fail(str(exc))
+    request, now = begin(module, parse_request, now)
     client = module.client
     try:
         current, rows_seen = read_current(client, request.repository, request.lookup_names, now)
