@@ -34,7 +34,7 @@ def test_return_lists_the_error_kinds(name):
 
 def test_a_kind_outside_the_list_is_a_bug_caught_at_once():
     with pytest.raises(ValueError, match="ERROR_KINDS"):
-        QuayError("boom", "unknown_kind")
+        raise QuayError("boom", "unknown_kind")  # the constructor refuses it before the raise
     assert QuayError("gone", "not_found").to_result()["kind"] == "not_found"
 
 
