@@ -245,15 +245,17 @@ diff:
       sample: {"stable": {"state": "present", "manifest_digest": "sha256:8a0f...", "expiration": null}}
 """
 
+from ansible_collections.quaytools.tags.plugins.module_utils._common import now_ts
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
-from ansible_collections.quaytools.tags.plugins.module_utils._tag_state import run
+from ansible_collections.quaytools.tags.plugins.module_utils._multi import run_task
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_state import parse_request, run
 
 
 def main():
     module = QuayModule(
         argument_spec=dict(
-            repository=dict(type="str", required=True),
-            name=dict(type="list", elements="str", required=True, aliases=["tag"]),
+            repository=dict(type="raw", required=True),
+            name=dict(type="list", elements="str", aliases=["tag"]),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             manifest_digest=dict(type="str"),
             source_tag=dict(type="str"),
@@ -264,7 +266,7 @@ def main():
         mutually_exclusive=[("manifest_digest", "source_tag")],
         supports_check_mode=True,
     )
-    run(module)
+    run_task(module, run, "quay_tag", check=lambda params: parse_request(params, now_ts()))
 
 
 if __name__ == "__main__":

@@ -279,13 +279,14 @@ api_requests:
 """
 
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
-from ansible_collections.quaytools.tags.plugins.module_utils._tag_info import run
+from ansible_collections.quaytools.tags.plugins.module_utils._multi import run_task
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_info import check_params, run
 
 
 def main():
     module = QuayModule(
         argument_spec=dict(
-            repository=dict(type="str", required=True),
+            repository=dict(type="raw", required=True),
             name=dict(type="str"),
             filter_tag_name=dict(type="str"),
             only_active=dict(type="bool", default=True, aliases=["only_active_tags"]),
@@ -295,7 +296,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    run(module)
+    run_task(module, run, "quay_tag_info", check=check_params)
 
 
 if __name__ == "__main__":

@@ -198,14 +198,16 @@ api_requests:
   sample: 2
 """
 
+from ansible_collections.quaytools.tags.plugins.module_utils._common import now_ts
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
-from ansible_collections.quaytools.tags.plugins.module_utils._tag_restore import run
+from ansible_collections.quaytools.tags.plugins.module_utils._multi import run_task
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_restore import parse_request, run
 
 
 def main():
     module = QuayModule(
         argument_spec=dict(
-            repository=dict(type="str", required=True),
+            repository=dict(type="raw", required=True),
             name=dict(type="str", required=True, aliases=["tag"]),
             manifest_digest=dict(type="str"),
             at=dict(type="raw"),
@@ -213,7 +215,7 @@ def main():
         mutually_exclusive=[("manifest_digest", "at")],
         supports_check_mode=True,
     )
-    run(module)
+    run_task(module, run, "quay_tag_restore", check=lambda params: parse_request(params, now_ts()))
 
 
 if __name__ == "__main__":
