@@ -10,12 +10,14 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: quay_tag
-short_description: Create, move, expire, protect or delete tags in a Quay repository
+short_description: Create, move, expire, protect or delete tags in Quay repositories
 version_added: 1.0.0
 author: quaytools.tags contributors (@quaytools)
 description:
-  - Declares the state of one or several tags of one Project Quay or Red Hat Quay repository and changes
+  - Declares the state of one or several tags of a Project Quay or Red Hat Quay repository and changes
     only what differs, through Quay's tag API (C(PUT) and C(DELETE) on C(/api/v1/repository/{repository}/tag/{tag})).
+  - Given a list of repositories, it does the same in each of them in one task, several repositories at a time
+    (O(parallel)), each with the same requests as on its own. A repository that fails does not stop the others.
   - A tag can be created or moved to a manifest digest or to the manifest of another tag, given an expiration
     (absolute, or relative such as V(2w)), made immutable, or deleted.
   - Reports C(changed) only when Quay was changed (or, in check mode, would be), and never re-sends a digest a tag
@@ -34,19 +36,32 @@ attributes:
     support: full
     details:
       - Before and after of each tag's manifest digest, expiration and immutability.
+      - With a list of repositories, one diff per repository that changes (or would), headed by the repository.
 options:
   repository:
     description:
       - The repository, as V(namespace/name). Nested names such as V(myorg/team/app) are allowed.
-    type: str
+      - Or a list of repositories (version 1.1.0 and later). The task then applies the same desired state to each of
+        them, several at a time (O(parallel)), with the same requests per repository as a task for that repository
+        alone. A failure in one repository does not stop the others; the task fails at the end, naming each failed
+        repository with the reason. The result then has RV(repositories), one entry per repository in the order of the
+        list, and each entry of RV(tags) carries its C(repository). Check mode and diff mode cover every repository.
+      - 'An entry of the list can also be a dictionary with C(repository) and any of C(name), C(manifest_digest),
+        C(source_tag) and C(expiration), which replace the task''s options of the same name for that repository only
+        (C(manifest_digest) and C(source_tag) replace each other), for example
+        V({repository: myorg/app, name: [ci-101, ci-102]}). A clean-up job deletes different tags in each repository
+        this way, in one task.'
+      - Every entry is checked before any request is sent, and an error names the entry (V(repository[3])). A
+        repository may appear only once in the list. An empty list does nothing.
+    type: raw
     required: true
   name:
     description:
       - The tag or tags to manage. All of them get the same desired state.
       - Each name is 1 to 128 characters from C(A-Z a-z 0-9 _ . -) and does not start with C(.) or C(-).
+      - Required, unless O(repository) is a list whose every entry gives its own C(name).
     type: list
     elements: str
-    required: true
     aliases:
       - tag
   state:
@@ -103,6 +118,8 @@ options:
     default: true
 notes:
   - The token needs C(repo:write) on the repository (C(repo:admin) to clear immutability).
+  - With a list of repositories, the repositories are independent of each other. Each one is read, planned and
+    written as if it were alone; there is no transaction across them, and a re-run finishes what a failure left.
   - All checks happen before the first write. If a write fails half-way, the failure lists the tags already changed
     in RV(changed_tags); running the task again finishes the job. When Quay's answer to the failed write itself was
     lost (no answer after every retry), the message says that this write may have been applied too.
@@ -161,6 +178,27 @@ EXAMPLES = r"""
         state: absent
       register: deleted
 
+- name: Promote candidate to stable in every service, in one task
+  quaytools.tags.quay_tag:
+    repository: [myorg/api, myorg/web, myorg/worker]
+    name: stable
+    source_tag: candidate
+  register: promoted
+
+- name: Show the repositories where stable moved
+  ansible.builtin.debug:
+    msg: "{{ promoted.repositories | selectattr('changed') | map(attribute='repository') | list }}"
+
+- name: Delete different CI tags in each repository, in one task, four repositories at a time
+  quaytools.tags.quay_tag:
+    repository:
+      - repository: myorg/api
+        name: [ci-101, ci-102]
+      - repository: myorg/web
+        name: [ci-77]
+    state: absent
+    parallel: 4
+
 - name: Expire at a fixed date, with the connection from QUAY_HOST and QUAY_TOKEN
   quaytools.tags.quay_tag:
     repository: myorg/team/service
@@ -170,11 +208,20 @@ EXAMPLES = r"""
 
 RETURN = r"""
 tags:
-  description: One entry per name in O(name) (duplicates removed), in that order, with the state after the task.
-  returned: success
+  description:
+    - One entry per name in O(name) (duplicates removed), in that order, with the state after the task.
+    - With a list of repositories, the entries of every repository that succeeded, repository after repository in the
+      order of the list.
+  returned: success, and when O(repository) is a list
   type: list
   elements: dict
   contains:
+    repository:
+      description: The repository of the tag.
+      type: str
+      returned: when O(repository) is a list
+      sample: myorg/api
+      version_added: 1.1.0
     name:
       description: The tag.
       type: str
@@ -208,6 +255,56 @@ tags:
       description: Whether the tag is immutable; only when the server reports immutability.
       type: bool
       sample: false
+repositories:
+  description:
+    - With a list of repositories, one entry per repository, in the order of the list, whether it failed or not.
+  returned: when O(repository) is a list
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  contains:
+    repository:
+      description: The repository.
+      type: str
+      sample: myorg/api
+    changed:
+      description: Whether something was (or in check mode would be) changed in this repository.
+      type: bool
+      sample: true
+    failed:
+      description: Whether this repository failed.
+      type: bool
+      sample: false
+    msg:
+      description: Why this repository failed; empty when it did not.
+      type: str
+      sample: ""
+    tags:
+      description: The tags of this repository, as in RV(tags); empty when it failed.
+      type: list
+      elements: dict
+      sample: [{"name": "stable", "state": "present", "changed": true, "repository": "myorg/api"}]
+    api_requests:
+      description: The HTTP requests sent for this repository.
+      type: int
+      sample: 2
+    error:
+      description: As RV(error), for a failed request of this repository.
+      type: dict
+      returned: failure of a Quay request
+    changed_tags:
+      description: As RV(changed_tags), for this repository.
+      type: list
+      elements: str
+      returned: failure during the writes
+    failed_tag:
+      description: As RV(failed_tag), for this repository.
+      type: str
+      returned: failure during the writes
+    diff:
+      description: As RV(diff) for a single repository.
+      type: dict
+      returned: in diff mode, when the repository did not fail
 changed_tags:
   description: On a failure during the writes, the tags that had already been changed before it.
   returned: failure during the writes
@@ -226,14 +323,17 @@ error:
   sample: {"kind": "readonly", "status": 503, "method": "PUT", "path": "/api/v1/repository/myorg/app/tag/stable",
            "server_message": "Repository is in read only or mirror mode: 1", "attempts": 1}
 api_requests:
-  description: The number of HTTP requests sent to Quay, retries included.
+  description: The number of HTTP requests sent to Quay, retries included (of every repository, for a list).
   returned: success
   type: int
   sample: 2
 diff:
-  description: Before and after of each tag (state, manifest_digest, expiration, immutable), keyed by tag name.
+  description:
+    - Before and after of each tag (state, manifest_digest, expiration, immutable), keyed by tag name.
+    - With a list of repositories, a list of these, one per repository that changed (or would), each with
+      C(before_header) and C(after_header) set to the repository.
   returned: success, in diff mode
-  type: dict
+  type: raw
   contains:
     before:
       description: Each tag before the task.

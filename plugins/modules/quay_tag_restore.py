@@ -13,6 +13,8 @@ module: quay_tag_restore
 short_description: Restore a Quay tag to a manifest from its history
 version_added: 1.0.0
 description:
+  - Given a list of repositories, it restores the tag in each of them in one task, several repositories at a time
+    (O(parallel)), with the same requests per repository as on its own (an incident rollback across services).
   - Points a tag of a Project Quay or Red Hat Quay repository back at a manifest, through Quay's restore endpoint.
     This undoes a bad push or move, brings back a deleted or expired tag, or rolls a tag back to where it pointed
     at a given time.
@@ -35,7 +37,17 @@ options:
   repository:
     description:
       - The repository, as C(namespace/name), for example V(myorg/app). Nested names such as V(myorg/team/app) are allowed.
-    type: str
+      - Or a list of repositories (version 1.1.0 and later). The task then restores the tag in each of them, several
+        at a time (O(parallel)). A failure in one repository does not stop the others; the task fails at the end, naming
+        each failed repository with the reason. The result then has RV(repositories), one entry per repository in the
+        order of the list, and RV(tags), the restored tag of each repository that succeeded. Check mode and diff mode
+        cover every repository.
+      - An entry of the list can also be a dictionary with C(repository) and any of C(name), C(manifest_digest) and
+        C(at), which replace the task's options of the same name for that repository only (C(manifest_digest) and
+        C(at) replace each other).
+      - Every entry is checked before any request is sent, and an error names the entry. A repository may appear only
+        once in the list. An empty list does nothing.
+    type: raw
     required: true
   name:
     description:
@@ -93,6 +105,7 @@ attributes:
     support: full
     details:
       - The diff shows the manifest digest and the expiration of the tag before and after the restore.
+      - With a list of repositories, one diff per repository that changes (or would), headed by the repository.
 """
 
 EXAMPLES = r"""
@@ -124,16 +137,19 @@ EXAMPLES = r"""
     name: stable
     manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
 
-- name: Incident rollback of prod in several repositories to where it was an hour ago
+- name: Incident rollback of prod in several repositories to where it was an hour ago, in one task
   quaytools.tags.quay_tag_restore:
-    repository: "{{ item }}"
+    repository:
+      - myorg/frontend
+      - myorg/backend
+      - myorg/worker
     name: prod
     at: "{{ now().timestamp() | int - 3600 }}"
-  loop:
-    - myorg/frontend
-    - myorg/backend
-    - myorg/worker
   register: incident
+
+- name: Show where prod was rolled back
+  ansible.builtin.debug:
+    msg: "{{ incident.repositories | selectattr('changed') | map(attribute='repository') | list }}"
 
 - name: Preview the same rollback without changing anything
   quaytools.tags.quay_tag_restore:
@@ -147,7 +163,7 @@ EXAMPLES = r"""
 RETURN = r"""
 tag:
   description: The tag after the restore (or after the restore that check mode predicts).
-  returned: success
+  returned: success, when O(repository) is a single repository
   type: dict
   contains:
     name:
@@ -169,10 +185,67 @@ tag:
     name: latest
     manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
     previous_manifest_digest: sha256:74c2b08abad5892c18b7271be01107d08430dbf0045adf27b1e19668d23f59f5
+tags:
+  description: With a list of repositories, RV(tag) of each repository that succeeded, with its C(repository).
+  returned: when O(repository) is a list
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  sample:
+    - repository: myorg/frontend
+      name: prod
+      manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
+      previous_manifest_digest: sha256:74c2b08abad5892c18b7271be01107d08430dbf0045adf27b1e19668d23f59f5
+repositories:
+  description: With a list of repositories, one entry per repository, in the order of the list, whether it failed or not.
+  returned: when O(repository) is a list
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  contains:
+    repository:
+      description: The repository.
+      type: str
+      sample: myorg/frontend
+    changed:
+      description: Whether the tag was (or in check mode would be) restored in this repository.
+      type: bool
+      sample: true
+    failed:
+      description: Whether this repository failed.
+      type: bool
+      sample: false
+    msg:
+      description: Why this repository failed; empty when it did not.
+      type: str
+      sample: ""
+    tag:
+      description: As RV(tag), for this repository.
+      type: dict
+      returned: when the repository did not fail
+    tags:
+      description: RV(repositories[].tag) in a list, empty when the repository failed.
+      type: list
+      elements: dict
+    api_requests:
+      description: The HTTP requests sent for this repository.
+      type: int
+      sample: 2
+    error:
+      description: Facts about the failed request (kind, HTTP status, method, path, Quay's message, attempts).
+      type: dict
+      returned: failure of a Quay request
+    diff:
+      description: As RV(diff) for a single repository.
+      type: dict
+      returned: in diff mode, when the repository did not fail
 diff:
-  description: The tag before and after, when run with C(--diff) or with C(diff) set on the task.
+  description:
+    - The tag before and after, when run with C(--diff) or with C(diff) set on the task.
+    - With a list of repositories, a list of these, one per repository that changed (or would), each with
+      C(before_header) and C(after_header) set to the repository.
   returned: in diff mode
-  type: dict
+  type: raw
   contains:
     before:
       description: The active tag before the restore; both values are V(null) when the tag was not active.
@@ -190,7 +263,7 @@ diff:
         expiration: null
 api_requests:
   description:
-    - How many HTTP requests were sent to Quay, retries included.
+    - How many HTTP requests were sent to Quay, retries included (of every repository, for a list).
     - One read of the tag's history (more for a name with over 100 history rows), plus the restore when a change is
       due and not in check mode.
   returned: always
