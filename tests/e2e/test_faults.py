@@ -49,7 +49,7 @@ def promote(name, **conn):
 
 
 def api_exception(status, error_type, detail):
-    """Quay's ApiException body (shared/quay-api.md 4.2, shape 1)."""
+    """Quay's own error body (tests/emulator/README.md, "The request pipeline": the first of its three shapes)."""
     return {"detail": detail, "error_message": detail, "error_type": error_type, "title": error_type,
             "type": "http://quay.example.com/api/v1/error/%s" % error_type, "status": status}
 

@@ -3,14 +3,18 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Conformance of the Quay emulator (tests/emulator/quay_emulator.py) with the real Quay server.
+"""Conformance of the Quay emulator (tests/emulator/quay_emulator.py, package tests/emulator/quayemu) with a real Quay.
 
-The first part replays, in order, every exchange of shared/quay-transcripts.md (recorded from a real Quay at commit
-ffba0c70) against the emulator started with seeds/transcripts.json, whose clock starts at the transcript's moment.
-Expected bodies are the transcript's; only values that depend on when the requests ran are normalised (timestamps of
-rows written during the run, and the digest Quay mints when it re-signs a schema1 manifest).
-The second part checks the behaviours of shared/quay-api.md (status matrix §4.3, surprises §5) one by one, and the
+The first part replays, in order, the exchanges recorded from a real Quay server (commit ffba0c70, the 3.17 tag API).
+The recordings are fixture data kept in this file: TRANSCRIPT (production configuration) and TRANSCRIPT_TEST_MODE
+(Quay's test configuration, immutable tags on). They run against the emulator started with seeds/transcripts.json,
+which rebuilds the recorded repositories and whose clock starts at the recording's moment. Expected bodies are the
+recorded ones; only values that depend on when the requests ran are normalised (timestamps of rows written during the
+run, and the digest Quay mints when it re-signs a schema1 manifest).
+The second part checks Quay's behaviours one by one (the status matrix, then the surprises of each endpoint), and the
 last part the control interface, fault injection, HTTPS, the command line and paging speed.
+tests/emulator/README.md lists each behaviour with the test that pins it, the Quay release it applies to, and how the
+recordings were made.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -148,7 +152,7 @@ class Step:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# The transcript, in order (generated from shared/quay-transcripts.md; every row() expands to the recorded object)
+# The recorded exchanges, in order (fixture data; every row() expands to the recorded tag object)
 # ---------------------------------------------------------------------------------------------------------------------
 
 # The rows of devtable/schema2repo as seeded (the transcript lists them again and again).
@@ -905,7 +909,7 @@ def alive_rows(client, tag, repository="acme/app"):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Status matrix (shared/quay-api.md §4.3)
+# Status matrix (tests/emulator/README.md, "The request pipeline")
 # ---------------------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("method, path, body", [
@@ -1298,7 +1302,7 @@ def test_order_is_start_desc_then_name_asc(make_emulator):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# PUT semantics (shared/quay-api.md §1.3, §5)
+# PUT semantics (tests/emulator/README.md, "Changing a tag")
 # ---------------------------------------------------------------------------------------------------------------------
 
 def state_of(client, repository="acme/app"):

@@ -130,7 +130,7 @@ def test_parse_expiration_rejects(value):
 
 
 def test_clamp_expiration_matches_the_real_server():
-    # Transcript §10: start 1795906020; now+10 min stored start+1h; now+3 years stored start+104 weeks.
+    # Recorded from a real Quay (tests/emulator/README.md): start 1795906020; now+10 min stored start+1h; now+3 years stored start+104 weeks.
     start = 1795906020
     assert clamp_expiration(start, 1795906620) == 1795909620
     assert clamp_expiration(start, 1890514020) == 1858805220

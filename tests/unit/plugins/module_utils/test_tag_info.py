@@ -173,7 +173,7 @@ def test_dates_become_iso8601(transport, client):
 
 
 def test_manifest_list_row(transport, client):
-    # Transcript §1: the multiarch Docker manifest list of devtable/schema2repo, immutable tags feature on.
+    # Recorded from a real Quay (tests/emulator/README.md): the multiarch Docker manifest list of devtable/schema2repo, immutable tags feature on.
     row = {"name": "multiarch", "reversion": False, "immutable": False, "start_ts": 1795905646, "manifest_digest": LIST,
            "is_manifest_list": True, "size": None, "last_modified": "Sat, 28 Nov 2026 22:40:46 -0000",
            "is_sparse": False, "child_manifest_count": 2, "present_child_count": 2,
