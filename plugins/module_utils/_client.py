@@ -463,6 +463,8 @@ class QuayClient:
 
     @staticmethod
     def _not_found(method, context, repo, tag, digest):
+        if context.get("not_found"):
+            return context["not_found"]
         op = context.get("op")
         if op == "list":
             return "repository %s not found (HTTP 404)" % repo
@@ -489,6 +491,16 @@ class QuayClient:
                 what = parse_error_body(text)[0]
             raise self._fail("Quay answered HTTP %d with %s" % (response.status_code, what), "bad_response", method, path,
                              response.status_code, None, getattr(response, "attempts", 1))
+        return data
+
+    def get_json(self, path, params=None, context=None):
+        """One GET of a read endpoint (retried like every call): its JSON object. ``context`` words the errors as for
+        the tag endpoints (``repository``, ``scope``), and ``not_found`` is the message of a 404."""
+        response = self._request("GET", path, params=params, context=context)
+        data = self._json(response, "GET", path)
+        if not isinstance(data, dict):
+            raise self._fail("Quay answered HTTP 200 without a JSON object: is quay_host a Quay server?", "bad_response",
+                             "GET", path, 200, None, getattr(response, "attempts", 1))
         return data
 
     # -- the four endpoints -----------------------------------------------------------------
