@@ -23,17 +23,19 @@ class SeedError(ValueError):
 
 
 class Manifest:
-    """A manifest of one repository. ``children`` is a tuple for manifest lists / OCI indexes, else None."""
+    """A manifest of one repository. ``children`` is a tuple for manifest lists / OCI indexes, else None.
+    ``platform`` (``{"os", "architecture"[, "variant"]}``) is what a manifest list says of this image."""
 
-    __slots__ = ("digest", "size", "children", "media_type", "labels", "schema1_tag")
+    __slots__ = ("digest", "size", "children", "media_type", "labels", "schema1_tag", "platform")
 
-    def __init__(self, digest, size=None, children=None, media_type=None, labels=None, schema1_tag=None):
+    def __init__(self, digest, size=None, children=None, media_type=None, labels=None, schema1_tag=None, platform=None):
         self.digest = digest
         self.children = tuple(children) if children is not None else None
         self.size = None if self.children is not None else size
         self.media_type = media_type
         self.labels = dict(labels or {})
         self.schema1_tag = schema1_tag
+        self.platform = dict(platform) if platform else None
 
     @property
     def is_list(self):
@@ -49,6 +51,8 @@ class Manifest:
             data["labels"] = dict(self.labels)
         if self.schema1_tag is not None:
             data["schema1_tag"] = self.schema1_tag
+        if self.platform:
+            data["platform"] = dict(self.platform)
         return data
 
 

@@ -20,7 +20,7 @@ __metaclass__ = type
 
 from urllib.parse import unquote
 
-from . import pipeline, repository, tags_list, tags_write, user
+from . import manifests, pipeline, repository, repository_list, tags_list, tags_write, user
 from .endpoint import Request
 from .responses import fr_json, werkzeug_page
 from .texts import METHOD_NOT_ALLOWED, NOT_FOUND_PAGE
@@ -29,6 +29,8 @@ ROUTE_MODULES = (
     user,
     tags_write,
     tags_list,
+    manifests,
+    repository_list,
     repository,  # last: the repository resource matches any longer path under /api/v1/repository/
 )
 

@@ -113,8 +113,13 @@ class State:
         for item in info.get("manifests") or []:
             if not isinstance(item, dict) or not isinstance(item.get("digest"), str):
                 raise SeedError("repository %s: a manifest needs a \"digest\"" % full_name)
+            platform = item.get("platform")
+            if platform is not None and not (isinstance(platform, dict) and isinstance(platform.get("os"), str)
+                                             and isinstance(platform.get("architecture"), str)):
+                raise SeedError("repository %s: manifest %s: platform needs \"os\" and \"architecture\""
+                                % (full_name, item["digest"]))
             repo.add_manifest(Manifest(item["digest"], item.get("size"), item.get("children"), item.get("media_type"),
-                                       item.get("labels"), item.get("schema1_tag")))
+                                       item.get("labels"), item.get("schema1_tag"), platform))
         rows = []
         for item in info.get("tags") or []:
             what = "repository %s, tag %r" % (full_name, item.get("name"))
