@@ -66,8 +66,8 @@ options:
         repository, whose requests are always sent one after another.
       - The workers share one pool of keep-alive connections. When Quay answers HTTP 429 (rate limited), every worker
         waits for its C(Retry-After), not only the one that got it, and the number of requests in flight is halved (down to
-        one) for the rest of the task, so that a rate limit never turns into a burst of retries. A warning says when it
-        happened.
+        one), so that a rate limit never turns into a burst of retries; it grows back by one for every 20 requests sent
+        without another 429. A warning says when it happened.
       - The default V(8) stays well under the burst that Quay's bundled nginx allows one client address when
         C(FEATURE_RATE_LIMITS) is on (25 API requests at once over HTTP/1.1, then about 5 a second), with room for other
         jobs from the same address. Raise it for a registry without rate limits, lower it for a busy or small one.

@@ -11,8 +11,8 @@
 
 :class:`RateGate` is consulted by every :class:`QuayClient` of the task before each request: it bounds the requests in
 flight, and when Quay answers 429 (rate limited) it holds back *every* worker until the ``Retry-After`` has passed and
-halves the number of requests in flight for the rest of the task, so that one rate-limit answer does not become a burst
-of retries from the other workers.
+halves the number of requests in flight, so that one rate-limit answer does not become a burst of retries from the
+other workers; the limit then grows back slowly (one more for every RECOVERY requests sent without another 429).
 
 :class:`ClientPool` hands each worker its own client (its own request count and warnings) on one shared
 ``requests.Session``, so that the keep-alive connections are pooled and the proxy and CA settings of the environment are
@@ -37,6 +37,8 @@ except ImportError:  # the modules fail with missing_required_lib before a pool 
 DEFAULT_PARALLEL = 8
 # The most requests a task may have in flight: far above any registry's burst, low enough for one process.
 MAX_PARALLEL = 32
+# After a 429 lowered the limit, it grows back by one for every this many requests sent without another 429.
+RECOVERY = 20
 
 
 def check_parallel(value):
@@ -53,12 +55,16 @@ class RateGate:
     ``enter()`` blocks while the pool is paused or full and returns a ticket (the episode the request was sent in);
     ``leave()`` frees the slot; ``throttle(seconds, ticket)`` pauses everyone for ``seconds`` and, once per episode,
     halves the limit (never below 1). Answers to requests sent before the last throttle belong to an episode that
-    was already handled, so a burst of 429s for requests that were in flight together lowers the limit once.
+    was already handled, so a burst of 429s for requests that were in flight together lowers the limit once. Every
+    ``recovery`` requests sent without another 429 raise the limit by one, back up to the initial one.
     """
 
-    def __init__(self, limit, clock=time.monotonic):
+    def __init__(self, limit, clock=time.monotonic, recovery=RECOVERY):
         self.initial = max(1, int(limit))
         self.limit = self.initial
+        self.lowest = self.initial
+        self.recovery = recovery
+        self.calm = 0
         self.in_flight = 0
         self.paused_until = 0.0
         self.episode = 0
@@ -77,6 +83,11 @@ class RateGate:
                 if self.in_flight >= self.limit:
                     self._cond.wait()
                     continue
+                self.calm += 1
+                if self.limit < self.initial and self.calm >= self.recovery:
+                    self.limit += 1
+                    self.calm = 0
+                    self._cond.notify_all()
                 self.in_flight += 1
                 self.peak = max(self.peak, self.in_flight)
                 return self.episode
@@ -93,7 +104,9 @@ class RateGate:
             self.paused_until = max(self.paused_until, self._clock() + max(0.0, seconds))
             if ticket is None or ticket == self.episode:
                 self.limit = max(1, self.limit // 2)
+                self.lowest = min(self.lowest, self.limit)
                 self.episode += 1
+            self.calm = 0
             self._cond.notify_all()
 
     def summary(self):
@@ -101,8 +114,8 @@ class RateGate:
         if not self.throttled:
             return None
         return ("Quay rate-limited this task (HTTP 429) %d time(s): every worker paused for the Retry-After each time, and "
-                "at most %d request(s) were in flight afterwards (parallel was %d)"
-                % (self.throttled, self.limit, self.initial))
+                "the requests in flight went down to %d (parallel is %d; %d at the end)"
+                % (self.throttled, self.lowest, self.initial, self.limit))
 
 
 class ClientPool:

@@ -88,8 +88,34 @@ def test_throttle_halves_the_limit_once_per_episode():
         gate.leave()
         gate.throttle(0, ticket)
     assert gate.limit == 1
-    assert "8 time(s)" in gate.summary() and "at most 1 request(s)" in gate.summary() and "parallel was 8" in gate.summary()
+    assert gate.summary() == ("Quay rate-limited this task (HTTP 429) 8 time(s): every worker paused for the Retry-After "
+                              "each time, and the requests in flight went down to 1 (parallel is 8; 1 at the end)")
     assert RateGate(4).summary() is None
+
+
+def test_the_limit_grows_back_without_429s():
+    gate = RateGate(8, recovery=3)
+    ticket = gate.enter()
+    gate.leave()
+    gate.throttle(0, ticket)
+    assert gate.limit == 4
+    for _request in range(2):
+        gate.enter()
+        gate.leave()
+    assert gate.limit == 4
+    gate.enter()
+    gate.leave()
+    assert gate.limit == 5
+    # A new 429 starts the count again.
+    ticket = gate.enter()
+    gate.leave()
+    gate.throttle(0, ticket)
+    assert gate.limit == 2
+    for _request in range(30):
+        gate.enter()
+        gate.leave()
+    assert gate.limit == 8 and gate.lowest == 2
+    assert gate.summary().endswith("went down to 2 (parallel is 8; 8 at the end)")
 
 
 def test_throttle_holds_back_every_worker():

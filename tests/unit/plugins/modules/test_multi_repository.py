@@ -265,7 +265,7 @@ def test_a_429_slows_the_whole_task_and_says_so(run_module, transport):
     result = run_module(quay_tag_info.main, {"repository": REPOS[:6], "parallel": 4})
     assert not result.get("failed")
     assert any(w.startswith("org/r02: GET /api/v1/repository/org/r02/tag/: HTTP 429 (rate limited)") for w in result["warnings"])
-    assert any(w.startswith("Quay rate-limited this task (HTTP 429) 1 time(s)") and "at most 2 request(s)" in w
+    assert any(w.startswith("Quay rate-limited this task (HTTP 429) 1 time(s)") and "went down to 2 (parallel is 4" in w
                for w in result["warnings"])
 
 
