@@ -136,4 +136,5 @@ def test_the_token_appears_nowhere_at_vvvv_with_parallel_requests(ansible, quay)
         assert ADMIN_TOKEN not in text
     # -vvvv did print the module's arguments and its whole result (the token is in the arguments, censored).
     assert "e2e/r059" in run.stdout and "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER" in run.stdout + run.returned_json
-    assert len([entry for entry in quay.requests() if entry["method"] in WRITE_METHODS]) == 2 * 59 + 4
+    # Two PUTs in each of the other 59 repositories, one refused PUT (HTTP 500 is not retried) in r007.
+    assert len([entry for entry in quay.requests() if entry["method"] in WRITE_METHODS]) == 2 * 59 + 1
