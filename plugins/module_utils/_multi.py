@@ -23,8 +23,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from concurrent.futures import ThreadPoolExecutor
-
 from ansible_collections.quaytools.tags.plugins.module_utils._client import QuayError
 from ansible_collections.quaytools.tags.plugins.module_utils._multi_params import expand
 from ansible_collections.quaytools.tags.plugins.module_utils._pool import DEFAULT_PARALLEL, ClientPool, check_parallel
@@ -139,6 +137,9 @@ def run_many(task, run, kind, check=None):
     warnings = []
     pool = None
     if plan:
+        # Imported here: a task with one repository (most tasks) does not pay for it.
+        from concurrent.futures import ThreadPoolExecutor  # pylint: disable=import-outside-toplevel
+
         pool = ClientPool(task.client, parallel)
         views = [RepositoryTask(task, repository, own, pool) for repository, own in plan]
         with ThreadPoolExecutor(max_workers=min(parallel, len(views))) as executor:
