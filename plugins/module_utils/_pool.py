@@ -132,8 +132,8 @@ class ClientPool:
         if HTTPAdapter is not None:
             adapter = session.get_adapter(template.base_url + "/")
             # requests keeps 10 connections per host by default: without more, the extra workers would open and drop a
-            # connection per request. Only a plain HTTPAdapter is replaced (tests mount their own transports).
-            if type(adapter) is HTTPAdapter and getattr(adapter, "_pool_maxsize", parallel) < parallel:
+            # connection per request. Only requests' own adapter is replaced (tests mount transports of their own).
+            if isinstance(adapter, HTTPAdapter) and getattr(adapter, "_pool_maxsize", parallel) < parallel:
                 session.mount(template.base_url + "/", HTTPAdapter(pool_connections=1, pool_maxsize=parallel,
                                                                    max_retries=adapter.max_retries))
         self._lock = threading.Lock()

@@ -47,8 +47,8 @@ def test_each_repository_is_planned_on_its_own():
     assert plans["org/empty"] == {"repository": "org/empty", "prune": [], "keep": []}
     # keep_newest counts per repository: web keeps its newest ci tag, ci-8 goes.
     assert [t["name"] for t in plans["org/web"]["prune"]] == ["ci-8"]
-    assert [(t["repository"], t["name"]) for t in result["prune"]] == [("org/api", "ci-2"), ("org/api", "ci-1"),
-                                                                      ("org/web", "ci-8")]
+    assert [(t["repository"], t["name"]) for t in result["prune"]] == [
+        ("org/api", "ci-2"), ("org/api", "ci-1"), ("org/web", "ci-8")]
     assert all("repository" in t for t in result["keep"])
     assert result["targets"] == [{"repository": "org/api", "name": ["ci-2", "ci-1"]},
                                  {"repository": "org/web", "name": ["ci-8"]}]

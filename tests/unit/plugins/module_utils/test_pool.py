@@ -192,8 +192,10 @@ def test_a_429_without_retry_after_pauses_for_the_backoff():
 
 
 def test_other_failures_free_the_slot():
-    transport = script()
-    transport.handler = lambda call: (_ for _ in ()).throw(requests.exceptions.ConnectionError("Connection refused"))
+    def refuse(call):
+        raise requests.exceptions.ConnectionError("Connection refused")
+
+    transport = FakeTransport(refuse)
     gate = RateGate(1)
     client = client_on(transport, gate=gate, retries=1)
     with pytest.raises(QuayError):
