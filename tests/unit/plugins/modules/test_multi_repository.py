@@ -19,7 +19,8 @@ from ansible_collections.quaytools.tags.plugins.modules import quay_tag, quay_ta
 from ansible_collections.quaytools.tags.tests.unit.conftest import TOKEN
 from ansible_collections.quaytools.tags.tests.unit.plugins.modules.minquay import MiniQuay, digest
 
-OLD, NEW = digest(1), digest(2)
+OLD = digest(1)
+NEW = digest(2)
 REPOS = ["org/r%02d" % index for index in range(12)]
 
 
