@@ -45,7 +45,8 @@ def main(source, target):
                 axis.plot([p[0] for p in measured], [p[1] for p in measured], color=color, marker=marker, label=label)
             if estimated:
                 joined = (measured[-1:] if measured else []) + estimated
-                axis.plot([p[0] for p in joined], [p[1] for p in joined], color=color, linestyle="--", marker=marker,
+                axis.plot([p[0] for p in joined], [p[1] for p in joined], color=color, linestyle="--")
+                axis.plot([p[0] for p in estimated], [p[1] for p in estimated], color=color, linestyle="none", marker=marker,
                           markerfacecolor="white", label=None if measured else label + " (extrapolated)")
         axis.set_xscale("log")
         axis.set_yscale("log")
