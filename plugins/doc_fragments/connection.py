@@ -26,6 +26,8 @@ options:
       - Quay's API ignores HTTP Basic credentials, so a token is required.
       - The token needs C(repo:read) for M(quaytools.tags.quay_tag_info), C(repo:write) for M(quaytools.tags.quay_tag)
         and M(quaytools.tags.quay_tag_restore), and C(repo:admin) to clear immutability.
+      - The policy modules need C(org:admin) for a namespace, C(user:admin) for the token's own user namespace and
+        C(repo:admin) for a repository.
       - If not set, the value of the E(QUAY_TOKEN) environment variable is used.
       - The token is never shown in output, messages or diffs.
     type: str
@@ -54,8 +56,11 @@ options:
       - A 503 saying the repository or the registry is read-only or mirrored is not retried.
       - Each retry is reported as a warning. V(0) disables retries.
       - A move or restore whose answer was lost (time-out, dropped connection, a proxy's 502 or 504) may have been
-        applied by Quay. Before it is sent again, the tag is read back (one GET); when it already points at the
-        requested manifest the write is not repeated, so a lost answer never adds a second history row.
+        applied by Quay, and each one adds a history row. Before it is sent again, the tag is read back; when it
+        already points at the requested manifest, the write is not repeated. After a time-out or a 504, Quay may still
+        be working on the write, so the tag is read again, with growing pauses, for up to O(timeout) more seconds.
+        A lost write that Quay applies within that time adds one history row; one that Quay applies even later, after
+        it was sent again, adds two.
       - If not set, the value of the E(QUAY_RETRIES) environment variable is used.
     type: int
     default: 3
@@ -75,4 +80,57 @@ options:
     type: int
     default: 8
     version_added: 1.1.0
+"""
+
+    # The same connection options for plugins that run on the controller (the quaytools.tags.digest lookup), which read
+    # them from their own arguments or from the environment (module_defaults does not reach plugins).
+    PLUGINS = r"""
+options:
+  quay_host:
+    description:
+      - URL of the Quay server, for example V(https://quay.example.com).
+      - V(https://) is assumed when no scheme is given. Plain V(http://) is used only when written explicitly.
+      - Trailing slashes and an C(/api/v1) suffix are tolerated.
+      - Required, as an argument or from the environment.
+    type: str
+    env:
+      - name: QUAY_HOST
+  quay_token:
+    description:
+      - OAuth access token (Bearer) of a Quay OAuth application, with the C(repo:read) scope.
+      - Quay's API ignores HTTP Basic credentials, so a token is required.
+      - Required, as an argument or from the environment. It is never shown in output or messages.
+    type: str
+    env:
+      - name: QUAY_TOKEN
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of O(quay_host).
+      - Set to V(false) only for test servers; prefer O(ca_path) for a private CA. A warning is printed when it is V(false).
+    type: bool
+    default: true
+    env:
+      - name: QUAY_VALIDATE_CERTS
+  ca_path:
+    description:
+      - Path of a PEM bundle of CA certificates used to verify the Quay server's certificate, instead of the system's.
+    type: path
+    env:
+      - name: QUAY_CA_PATH
+  timeout:
+    description:
+      - Seconds to wait for Quay to answer one request before it counts as timed out (and is retried).
+    type: float
+    default: 30
+    env:
+      - name: QUAY_TIMEOUT
+  retries:
+    description:
+      - How many times a request is tried again after a transient failure (connection error, time-out,
+        HTTP 429 honouring C(Retry-After), 502, 503, 504) with exponential backoff and jitter.
+      - Each retry is reported as a warning. V(0) disables retries.
+    type: int
+    default: 3
+    env:
+      - name: QUAY_RETRIES
 """

@@ -27,20 +27,39 @@ description:
     are ignored, and when a name appears several times only its newest row counts."
   - "Each active tag gets the first of these rules that applies:
     (1) its name matches a O(protect) pattern: kept, rule C(protected);
-    (2) its name matches no O(match) pattern: kept, rule C(unmatched);
-    (3) it is one of the O(keep_newest) newest matches: kept, rule C(newest);
-    (4) O(keep_newest) or O(older_than) is set and Quay reported no start time: kept, rule C(no_start);
-    (5) it started less than O(older_than) ago: kept, rule C(too_young);
-    (6) O(protect_manifests) is true and it points at the manifest of a protected tag: kept, rule C(protected_manifest);
-    (7) otherwise it is removed, rule C(prune)."
+    (2) it is a Cosign tag of a manifest that has other tags (see below): rule C(subject_kept), C(immutable) or
+    C(prune);
+    (3) its name matches no O(match) pattern: kept, rule C(unmatched);
+    (4) it is one of the O(keep_newest) newest matches: kept, rule C(newest);
+    (5) O(keep_newest) or O(older_than) is set and Quay reported no start time: kept, rule C(no_start);
+    (6) it started less than O(older_than) ago: kept, rule C(too_young);
+    (7) it is immutable: kept, rule C(immutable), since Quay refuses to delete an immutable tag;
+    (8) it points at the manifest of a protected tag (unless O(protect_manifests) is false), or it is one of the
+    last tags of a manifest whose protected Cosign tag Quay would remove with them: kept, rule C(protected_manifest);
+    (9) otherwise it is removed, rule C(prune)."
+  - "Newest means the latest C(start_ts). Quay reports it in whole seconds but lists tags newest first by the
+    millisecond, so tags pushed within the same second are ordered as they come in the input (Quay's listing order,
+    as M(quaytools.tags.quay_tag_info) returns it), not by name."
+  - "Cosign stores the signature, attestation and SBOM of the image C(sha256:<hex>) as the tags C(sha256-<hex>.sig),
+    C(sha256-<hex>.att) and C(sha256-<hex>.sbom). Quay servers built after August 2026 (not yet in release 3.18.0)
+    expire those tags, unless immutable, in the same request that deletes or moves the last other tag pointing at
+    C(sha256:<hex>); older releases leave them behind. The filter gives the same plan on both: a Cosign tag whose
+    manifest still has other active tags in the input is never removed on its own and does not count as a match. It
+    stays (rule C(subject_kept)) while one of those tags stays, and goes with them otherwise (rule C(prune), listed
+    first so that its own DELETE removes it, or C(immutable) when it is immutable). The tags that count are those
+    pointing at the manifest itself; only for a manifest that no tag points at (a platform manifest signed with
+    C(cosign sign --recursive)) do the tags of the manifest lists that contain it count. A Cosign tag whose manifest
+    has no other tag is judged by the rules like any tag. A mutable Cosign tag matching O(protect) keeps the last
+    tags of its manifest, since removing them would make newer Quay servers remove it too."
   - Regular expressions use Python syntax and must match the B(whole) tag name (C(re.fullmatch)). V(ci-.*) matches
     C(ci-1234) but not C(old-ci-1234); write V(.*ci.*) for a substring.
 positional: _input
 options:
   _input:
     description:
-      - The tags of one repository, a list of dictionaries with at least C(name). C(start_ts) (epoch seconds),
-        C(manifest_digest) and C(active) (or C(end_ts)) are used when present.
+      - The tags of one repository, a list of dictionaries with at least C(name), in Quay's order (newest first), as
+        M(quaytools.tags.quay_tag_info) returns them. C(start_ts) (epoch seconds), C(manifest_digest), C(active) (or
+        C(end_ts)), C(immutable) and C(child_manifests_presence) are used when present.
       - Or the listing of several repositories. Either RV(quaytools.tags.quay_tag_info#module:repositories), one
         dictionary per repository with C(repository) and C(tags), in which a repository without tags still appears
         (and a repository whose listing failed is refused); or RV(quaytools.tags.quay_tag_info#module:tags) of a list
@@ -64,9 +83,10 @@ options:
     type: raw
   keep_newest:
     description:
-      - Keep this many of the newest matches (by start time, then by name), whatever their age.
+      - Keep this many of the newest matches (by start time, then by the order of the input), whatever their age.
       - Tags protected by name are not matches and are not counted; tags kept only because they share a protected
-        manifest are matches and are counted.
+        manifest, and immutable tags, are matches and are counted. Cosign tags of a manifest that has other tags are
+        not matches.
       - V(0) keeps none on this ground.
     type: int
     default: 0
@@ -86,8 +106,11 @@ options:
     default: true
   now:
     description:
-      - The moment ages are measured from, as epoch seconds or an ISO 8601 date-time. Defaults to the current time of
-        the machine running the template (the Ansible controller).
+      - The moment ages are measured from, as epoch seconds or an ISO 8601 date or date-time (V(2026-12-01),
+        V(2026-12-01T09:00:00Z); an offset may be written V(+01:00), V(+0100) or V(+01)). Defaults to the current
+        time of the machine running the template (the Ansible controller).
+      - A number in milliseconds is refused, and so is an 8-digit number such as V(20261201), which would be a
+        second of 1970; write the date as V(2026-12-01).
       - Give it to get a reproducible plan.
     type: raw
 """
@@ -142,8 +165,12 @@ _value:
   contains:
     prune:
       description:
-        - The tags the policy removes, newest first.
-        - For several repositories, repository after repository, each newest first.
+        - The tags the policy removes, newest first; except that a Cosign tag that goes with the tags of its manifest
+          comes just before them.
+        - For several repositories, repository after repository, each in that order.
+        - Delete them in this order (as P(quaytools.tags.prune#role) does) and each goes by its own request. Deleted
+          after the last tag of its manifest, a Cosign tag would already be gone (Quay expires it with that tag), and
+          the task would report it unchanged.
       type: list
       elements: dict
       contains:
@@ -170,7 +197,9 @@ _value:
           type: str
           sample: prune
         reason:
-          description: Why it goes, in words.
+          description:
+            - Why it goes, in words.
+            - For a Cosign tag that goes with the last tags of its manifest, says so and names them.
           type: str
           sample: "matches 'ci-.*', not among the 10 newest matches (#14 of 40), older than 30d (age 41d2h)"
     keep:
@@ -200,7 +229,13 @@ _value:
             newest: It is one of the O(keep_newest) newest matches.
             no_start: Quay reported no start time, and the policy needs its age or rank.
             too_young: It started less than O(older_than) ago.
-            protected_manifest: It points at the manifest of a protected tag.
+            immutable: The policy would remove it, but it is immutable and Quay refuses to delete it.
+            protected_manifest: >-
+              It points at the manifest of a protected tag, or it is one of the last tags of a manifest whose
+              protected Cosign tag Quay would remove with them.
+            subject_kept: >-
+              It is a Cosign signature, attestation or SBOM tag (C(sha256-<hex>.sig), C(.att), C(.sbom)) and its
+              manifest C(sha256:<hex>) keeps a tag.
           sample: protected
         reason:
           description: Why it stays, in words.

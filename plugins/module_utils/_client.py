@@ -51,6 +51,8 @@ UNSET = object()
 TRANSIENT_STATUSES = (429, 502, 503, 504)
 # Answers of a proxy that may stand in front of a write Quay applied (429 and 503 mean it was not handled).
 GATEWAY_STATUSES = (502, 504)
+# Answers after which Quay may still be working on the write: the proxy stopped waiting for it.
+GAVE_UP_STATUSES = (504,)
 READONLY_MARKERS = ("read only or mirror mode", "is currently read-only", "is_readonly")
 # OpenSSL's words for a TLS handshake answered by a plain-HTTP server.
 PLAIN_HTTP_RE = re.compile(r"WRONG_VERSION_NUMBER|wrong version number|record layer failure|HTTP_REQUEST|http request", re.I)
@@ -201,11 +203,57 @@ def _retry_after_seconds(value, now=None):
     return max(0.0, mktime_tz(parsed) - (now if now is not None else time.time()))
 
 
+class PageGuard:
+    """Checks that a paged listing advances: each page is the one asked for and repeats no earlier page.
+
+    Quay answers ``page`` with the number it served; a server or proxy that ignores the parameter serves the first page
+    again and again with ``has_additional`` still true, which a client that trusts ``has_additional`` follows forever.
+    """
+
+    def __init__(self, repository, path):
+        self.repository = repository
+        self.path = path
+        self.seen = {}
+
+    def check(self, page, data):
+        served = data.get("page")
+        if served is not None and str(served) != str(page):
+            self._stop(page, "the answer is page %s" % _printable(served))
+        rows = data.get("tags") or []
+        if not rows:
+            return
+        key = tuple((row.get("name"), row.get("start_ts"), row.get("end_ts"), row.get("manifest_digest"))
+                    if isinstance(row, dict) else repr(row) for row in rows)
+        if key in self.seen:
+            self._stop(page, "its tags are those of page %d again" % self.seen[key])
+        self.seen[key] = page
+
+    def _stop(self, page, what):
+        raise QuayError("the tag listing of %s does not advance at page %d: %s, so following has_additional would never end. "
+                        "A server or proxy in front of Quay seems to ignore the page parameter; check quay_host (GET %s)"
+                        % (self.repository, page, what, self.path), "bad_response", method="GET", path=self.path, status=200)
+
+
+def follow_pages(client, repository, **query):
+    """Each page of ``client.list_tags(repository, **query)`` in turn, following ``has_additional``; a page that repeats
+    an earlier one or does not advance is a QuayError (see PageGuard). The caller may stop early."""
+    guard = PageGuard(repository, "/api/v1/repository/%s/tag/" % validate_repository(repository))
+    page = 1
+    while True:
+        data = client.list_tags(repository, page=page, **query)
+        guard.check(page, data)
+        yield data
+        if not data.get("has_additional") or not data["tags"]:
+            return
+        page += 1
+
+
 class QuayClient:
     """Typed operations on Quay's tag API with retries for transient failures."""
 
     def __init__(self, host, token, validate_certs=True, ca_path=None, timeout=30, retries=3,
-                 session=None, sleep=time.sleep, backoff=0.5, max_backoff=30.0, max_retry_after=120.0, gate=None):
+                 session=None, sleep=time.sleep, backoff=0.5, max_backoff=30.0, max_retry_after=120.0,
+                 clock=time.monotonic, gate=None):
         self.base_url = normalize_host(host)
         self._token = token
         self.validate_certs = validate_certs
@@ -220,6 +268,8 @@ class QuayClient:
         self._proxies = None
         self._env_ca_bundle = None
         self._sleep = sleep
+        self._clock = clock
+        self._server_config = None
         self.requests_sent = 0
         self.warnings = []
         # A multi-repository task's RateGate (module_utils/_pool.py): consulted before each request, told of each 429.
@@ -232,7 +282,7 @@ class QuayClient:
         other = QuayClient(self.base_url, self._token, validate_certs=self.validate_certs, ca_path=self.ca_path,
                            timeout=self.timeout, retries=self.retries, session=session, sleep=self._sleep,
                            backoff=self.backoff, max_backoff=self.max_backoff, max_retry_after=self.max_retry_after,
-                           gate=gate if gate is not None else self.gate)
+                           clock=self._clock, gate=gate if gate is not None else self.gate)
         # The session is configured already (auth, trust_env off): what it read from the environment comes from here.
         other._proxies = self._proxies
         other._env_ca_bundle = self._env_ca_bundle
@@ -298,24 +348,37 @@ class QuayClient:
         self._sleep(delay)
         return delay
 
-    def _already_applied(self, confirm, method, path, what):
-        """A write whose answer was lost, read back by ``confirm``: True, with a warning, when Quay applied it (False
-        without ``confirm`` or when the read fails: the write is then sent again as before)."""
+    def _already_applied(self, confirm, method, path, what, watch_until=None):
+        """A write whose answer was lost, read back by ``confirm``: True, with a warning, when Quay applied it; False
+        without ``confirm``, or when the change is not in place (the write is then sent again).
+
+        ``watch_until`` (a ``clock()`` value) is for a write Quay may still be working on (the client or a proxy stopped
+        waiting for it): the tag is read again, with growing pauses, until the change shows or that moment has passed.
+        Otherwise the tag is read once. A failed read counts as "not in place"."""
         if confirm is None:
             return False
-        try:
-            applied = bool(confirm())
-        except QuayError:
-            return False
-        if applied:
-            self.warnings.append(self._scrub("%s %s: %s; read back from Quay: the change is in place, not sent again" % (
-                method, path, what)))
-        return applied
+        pause = self.backoff
+        while True:
+            try:
+                applied = bool(confirm())
+            except QuayError:
+                applied = False
+            if applied:
+                self.warnings.append(self._scrub("%s %s: %s; read back from Quay: the change is in place, not sent again" % (
+                    method, path, what)))
+                return True
+            remaining = (watch_until - self._clock()) if watch_until is not None else 0
+            if remaining <= 0:
+                return False
+            self._sleep(min(pause, remaining))
+            pause = min(self.max_backoff, pause * 2)
 
     def _request(self, method, path, params=None, body=UNSET, expect=(200,), context=None, confirm=None):
         """One API call with retries. ``confirm`` (writes that add a history row: a move, a restore) reads the tag back
         before a write whose answer was lost is sent again; when the change is already in place, nothing is resent and
-        None is returned, so a lost answer never adds a second history row."""
+        None is returned. After a time-out (or a proxy's 504) Quay may still be working on the write, so the read-back
+        watches for ``timeout`` more seconds before the write is sent again: a write Quay applies within twice
+        ``timeout`` of sending it is not applied twice (one that takes longer still can be)."""
         url = self.base_url + path
         data = None if body is UNSET else json.dumps(body)
         headers = self._headers(body is not UNSET)
@@ -350,8 +413,9 @@ class QuayClient:
                 what = ("no answer within %s s" % self.timeout) if kind == "timeout" else self._short(exc)
                 if method != "GET" and sent:
                     outcome_unknown = True
+                watch_until = (self._clock() + self.timeout) if kind == "timeout" else None
                 delay = self._wait(attempt) if attempt <= self.retries else None
-                if outcome_unknown and self._already_applied(confirm, method, path, what):
+                if outcome_unknown and self._already_applied(confirm, method, path, what, watch_until):
                     return None
                 if delay is not None:
                     self.warnings.append(self._scrub("%s %s: %s; retried in %.1f s (attempt %d of %d)" % (
@@ -375,8 +439,9 @@ class QuayClient:
             if status == 429 and self.gate is not None:
                 # Every worker of the task waits, not only this one (before this one starts its own wait).
                 self.gate.throttle(min(self.max_retry_after, retry_after if retry_after is not None else self.backoff), ticket)
+            watch_until = (self._clock() + self.timeout) if status in GAVE_UP_STATUSES else None
             delay = self._wait(attempt, retry_after) if retry else None
-            if transient and outcome_unknown and self._already_applied(confirm, method, path, "HTTP %d" % status):
+            if transient and outcome_unknown and self._already_applied(confirm, method, path, "HTTP %d" % status, watch_until):
                 return None
             if retry:
                 self.warnings.append("%s %s: HTTP %d%s; retried in %.1f s (attempt %d of %d)" % (
@@ -503,6 +568,28 @@ class QuayClient:
                              "GET", path, 200, None, getattr(response, "attempts", 1))
         return data
 
+    def server_config(self):
+        """Quay's ``GET /config`` (its public configuration and feature flags; no token needed), read once per client."""
+        if self._server_config is None:
+            self._server_config = self.get_json("/config", context={
+                "not_found": "Quay's /config was not found (HTTP 404): is quay_host the address of the Quay server itself?"})
+        return self._server_config
+
+    # -- any other endpoint ----------------------------------------------------------------
+
+    def request_json(self, method, path, params=None, body=UNSET, expect=(200,), context=None, confirm=None):
+        """One call of any API endpoint, with the retries and error messages of the tag endpoints.
+
+        Returns ``(status, data)``: ``data`` is the parsed JSON body, or None for an empty body, or None with status
+        None when ``confirm`` found a write whose answer was lost already applied (see ``_request``).
+        """
+        response = self._request(method, path, params=params, body=body, expect=expect, context=context, confirm=confirm)
+        if response is None:
+            return None, None
+        if not (response.text or "").strip():
+            return response.status_code, None
+        return response.status_code, self._json(response, method, path)
+
     # -- the four endpoints -----------------------------------------------------------------
 
     @staticmethod
@@ -533,14 +620,10 @@ class QuayClient:
     def list_all_tags(self, repository, specific_tag=None, filter_tag_name=None, only_active=None, limit=100):
         """Every row, following ``has_additional`` page by page."""
         rows = []
-        page = 1
-        while True:
-            data = self.list_tags(repository, specific_tag=specific_tag, filter_tag_name=filter_tag_name,
-                                  only_active=only_active, page=page, limit=limit)
+        for data in follow_pages(self, repository, specific_tag=specific_tag, filter_tag_name=filter_tag_name,
+                                 only_active=only_active, limit=limit):
             rows.extend(data["tags"])
-            if not data.get("has_additional") or not data["tags"]:
-                return rows
-            page += 1
+        return rows
 
     def change_tag(self, repository, tag, manifest_digest=UNSET, expiration=UNSET, immutable=UNSET):
         """PUT: create or move a tag, or set its expiration or immutability (one concern per call is safest)."""

@@ -17,15 +17,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import calendar
+import math
 import re
 import time
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_tz, mktime_tz
-
-# Quay clamps a requested expiration to [row start + 1 hour, row start + 104 weeks]
-# (LABELED_EXPIRATION_MINIMUM / LABELED_EXPIRATION_MAXIMUM defaults).
-EXPIRATION_MIN_OFFSET = 3600
-EXPIRATION_MAX_OFFSET = 104 * 7 * 24 * 3600
 
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION_RE = re.compile(r"^\+?((?:\d+[smhdw])+)$")
@@ -33,7 +29,7 @@ _DURATION_PART_RE = re.compile(r"(\d+)([smhdw])")
 _ISO_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?"
-    r"\s*(Z|z|[+-]\d{2}:?\d{2})?$"
+    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
 )
 _EPOCH_RE = re.compile(r"^\d{1,20}(?:\.\d+)?$")
 _QUAY_DATE_RE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
@@ -41,6 +37,10 @@ _QUAY_DATE_RE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Ma
 _MONTHS = dict((name, index) for index, name in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1))
 _LAST_SECOND_OF_9999 = 253402300799
+# A number of epoch seconds past this (the year 5138) is a value in milliseconds, or a mistake, never a date meant
+# for Quay: every option that takes a time refuses it (check_epoch_seconds).
+EPOCH_SECONDS_MAX = 10 ** 11
+_SECONDS_PER_YEAR = 365.2425 * 86400
 
 
 def now_ts():
@@ -102,11 +102,55 @@ def parse_iso8601(text):
     if fraction:
         epoch += float("0." + fraction)
     if zone and zone not in ("Z", "z"):
+        # +hh:mm, +hhmm or +hh
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
-        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        epoch -= sign * offset.total_seconds()
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        if hours > 23 or minutes > 59:
+            raise ValueError("%r has no valid UTC offset: %s is not an offset such as +01:00, +0100 or +01" % (text, zone))
+        epoch -= sign * timedelta(hours=hours, minutes=minutes).total_seconds()
     return epoch
+
+
+def _as_date(number):
+    """An 8-digit whole number that reads as a calendar date YYYYMMDD -> ``YYYY-MM-DD``, else None."""
+    if number != int(number) or not 10000000 <= number <= 99999999:
+        return None
+    year, rest = divmod(int(number), 10000)
+    month, day = divmod(rest, 100)
+    try:
+        return datetime(year, month, day).strftime("%Y-%m-%d")
+    except ValueError:
+        return None
+
+
+def check_epoch_seconds(number):
+    """The one check of a time given as a number, for every option that takes one: epoch seconds -> float.
+
+    Refuses what cannot be meant as epoch seconds, saying what to write instead: values in milliseconds (past
+    EPOCH_SECONDS_MAX), 8-digit dates such as ``20261201`` (which would be a second of 1970), instants before 1970,
+    NaN and infinities. Raises ValueError; the caller puts the option's name in front of the message.
+    """
+    number = float(number)
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError("%s is not a point in time: give epoch seconds or an ISO 8601 date-time such as "
+                         "2026-12-01T09:00:00Z" % number)
+    text = "%d" % number if number == int(number) else "%s" % number
+    if number < 0:
+        raise ValueError("%s is before %s: give epoch seconds or an ISO 8601 date-time such as 2026-12-01T09:00:00Z"
+                         % (text, iso8601(0)))
+    if number > EPOCH_SECONDS_MAX:
+        seconds = int(number // 1000)
+        message = "%s is not in epoch seconds: it would be the year %d" % (text, 1970 + number // _SECONDS_PER_YEAR)
+        if seconds <= _LAST_SECOND_OF_9999:
+            raise ValueError("%s; if it is in milliseconds, give %d (%s)" % (message, seconds, iso8601(seconds)))
+        raise ValueError("%s, and even in milliseconds it is no date: give epoch seconds or an ISO 8601 date-time such "
+                         "as 2026-12-01T09:00:00Z" % message)
+    date = _as_date(number)
+    if date is not None:
+        raise ValueError("%s is ambiguous: it reads as the date %s but as epoch seconds it is %s: write %s for the "
+                         "date, or its epoch seconds %d" % (text, date, iso8601(number), date, parse_iso8601(date)))
+    return number
 
 
 def parse_point_in_time(value):
@@ -114,10 +158,10 @@ def parse_point_in_time(value):
     if isinstance(value, bool):
         raise ValueError("%r is not a point in time" % (value,))
     if isinstance(value, (int, float)):
-        return float(value)
+        return check_epoch_seconds(value)
     text = str(value).strip()
     if _EPOCH_RE.match(text):
-        return float(text)
+        return check_epoch_seconds(text)
     return parse_iso8601(text)
 
 
@@ -144,12 +188,12 @@ def parse_expiration(value):
     if isinstance(value, bool):
         raise ValueError("a boolean is not an expiration")
     if isinstance(value, (int, float)):
-        return Expiration("absolute", float(value), str(value))
+        return Expiration("absolute", check_epoch_seconds(value), str(value))
     text = str(value).strip()
     if text == "" or text.lower() == "never":
         return Expiration("never", None, text)
     if _EPOCH_RE.match(text):
-        return Expiration("absolute", float(text), text)
+        return Expiration("absolute", check_epoch_seconds(text), text)
     if _DURATION_RE.match(text):
         return Expiration("relative", parse_duration(text), text)
     try:
@@ -159,15 +203,6 @@ def parse_expiration(value):
             "%r is not an expiration: use epoch seconds, an ISO 8601 date-time (2026-12-01T09:00:00Z), "
             "a duration such as 2w, 36h or 1w2d, or 'never' to clear it" % text
         )
-
-
-def clamp_expiration(start_ts, requested):
-    """What Quay stores for ``requested`` on a row that started at ``start_ts`` (both epoch seconds)."""
-    requested = int(requested)
-    start_ts = int(start_ts)
-    offset = requested - start_ts
-    offset = max(EXPIRATION_MIN_OFFSET, min(EXPIRATION_MAX_OFFSET, offset))
-    return start_ts + offset
 
 
 def row_is_active(row, now):

@@ -13,16 +13,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.quaytools.tags.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    QuayClient,
-    QuayError,
-    normalize_host,
+from ansible_collections.quaytools.tags.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, QuayError
+from ansible_collections.quaytools.tags.plugins.module_utils._connection import (
+    connection_problem,
+    connection_warning,
+    make_client,
 )
 from ansible_collections.quaytools.tags.plugins.module_utils._pool import DEFAULT_PARALLEL
 
@@ -63,33 +60,18 @@ class QuayModule:
         return self.module._diff
 
     def _check_connection_options(self):
-        params = self.params
-        for option, env in (("quay_host", "QUAY_HOST"), ("quay_token", "QUAY_TOKEN")):
-            if not params.get(option):
-                self.fail("missing required connection option %s: set it on the task, once for all modules with "
-                          "module_defaults group/quaytools.tags.quay, or in the %s environment variable" % (option, env))
-        if params["timeout"] <= 0:
-            self.fail("timeout must be a positive number of seconds, got %s" % params["timeout"])
-        if params["retries"] < 0 or params["retries"] > 10:
-            self.fail("retries must be between 0 and 10, got %d" % params["retries"])
-        try:
-            base_url = normalize_host(params["quay_host"])
-        except ValueError as exc:
-            self.fail("quay_host: %s" % exc)
-        if params["validate_certs"] is False and base_url.startswith("https://"):
-            self.module.warn("validate_certs is false: the TLS certificate of %s is not verified, so the token could be sent "
-                             "to an impostor; give your CA bundle in ca_path instead" % base_url)
-        if params["ca_path"] and not os.path.isfile(params["ca_path"]):
-            self.fail("ca_path: %s is not a file: give the path of a PEM CA bundle" % params["ca_path"])
+        problem = connection_problem(self.params, "on the task, once for all modules with module_defaults "
+                                                  "group/quaytools.tags.quay,")
+        if problem:
+            self.fail(problem)
+        warning = connection_warning(self.params)
+        if warning:
+            self.module.warn(warning)
 
     @property
     def client(self):
         if self._client is None:
-            params = self.params
-            self._client = QuayClient(
-                params["quay_host"], params["quay_token"], validate_certs=params["validate_certs"],
-                ca_path=params["ca_path"], timeout=params["timeout"], retries=params["retries"],
-            )
+            self._client = make_client(self.params)
         return self._client
 
     def warn_retries(self):
@@ -99,8 +81,8 @@ class QuayModule:
 
     def fail(self, msg, **result):
         self.warn_retries()
-        if self._client is not None:
-            result.setdefault("api_requests", self._client.requests_sent)
+        # 0 when the task fails before its first request (bad input, connection options).
+        result.setdefault("api_requests", self._client.requests_sent if self._client is not None else 0)
         self.module.fail_json(msg=msg, **result)
 
     def fail_from_error(self, error, **result):

@@ -157,6 +157,10 @@ def run_many(task, run, kind, check=None):
         "tags": [tag for entry in entries for tag in entry["tags"]],
         "api_requests": pool.requests_sent if pool is not None else 0,
     }
+    if kind == "quay_tag":
+        # The tags a deletion left alone (expected_digests), of every repository, each naming its repository.
+        result["skipped_tags"] = [dict(tag, repository=entry["repository"])
+                                  for entry in entries for tag in entry.get("skipped_tags") or []]
     if task.diff_mode:
         result["diff"] = [_diff(entry) for entry in entries if entry.get("diff") and entry["changed"]]
     failed = [entry for entry in entries if entry["failed"]]

@@ -45,7 +45,7 @@ OVERRIDES = {
 }
 # Options of which a task uses at most one: an entry that gives one of them replaces the whole group.
 EXCLUSIVE = {
-    "quay_tag": [("manifest_digest", "source_tag")],
+    "quay_tag": [("manifest_digest", "source_tag"), ("manifest_digest", "expected_digests")],
     "quay_tag_restore": [("manifest_digest", "at")],
 }
 

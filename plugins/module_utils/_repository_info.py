@@ -9,16 +9,9 @@
 
 """The logic of quaytools.tags.quay_repository_info: list the repositories of namespaces, then select.
 
-Quay's listing, ``GET /api/v1/repository?namespace=NS``, as the real server answers it:
-
-- pages of at most 100 repositories (there is no ``limit``); a page with more after it carries ``next_page``, an
-  opaque value (different on every call) to send back as ``next_page``; the last page has no ``next_page`` key;
-- a ``next_page`` the server does not understand is ignored: the first page comes again (so a client that kept
-  following it would never end: :func:`list_namespace` notices a page it has already seen);
-- an unknown namespace, or one in which the token's user sees nothing, is an empty list, not an error; the token's
-  scopes do not filter the list;
-- ``last_modified=true`` adds ``last_modified``: epoch seconds of the newest tag change, ``null`` for a repository
-  without tags. ``is_public`` says the visibility.
+The listing itself (paging with ``next_page``, its guards, what Quay answers) is _repositories.iter_repositories;
+here each namespace is listed with ``last_modified``, several namespaces at a time, then selected by name and
+visibility.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,14 +22,11 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.quaytools.tags.plugins.module_utils._client import NAMESPACE_RE, QuayError
+from ansible_collections.quaytools.tags.plugins.module_utils._repositories import iter_repositories
 from ansible_collections.quaytools.tags.plugins.module_utils._common import iso8601
 from ansible_collections.quaytools.tags.plugins.module_utils._multi import parallel_of
 from ansible_collections.quaytools.tags.plugins.module_utils._pool import ClientPool, check_parallel
 
-LIST_PATH = "/api/v1/repository"
-# 100,000 repositories in one namespace is far beyond anything this module is for; a server that keeps answering
-# next_page past that is answering wrong.
-MAX_PAGES = 1000
 VISIBILITIES = ("all", "public", "private")
 
 
@@ -62,34 +52,7 @@ def check_params(params):
 
 def list_namespace(client, namespace):
     """Every repository Quay lists for ``namespace``, in Quay's order, following ``next_page``."""
-    items = []
-    seen = set()
-    next_page = None
-    context = {"repository": "namespace %s" % namespace,
-               "not_found": "Quay has no repository listing at this address (HTTP 404): is quay_host a Quay server?"}
-    for _page in range(MAX_PAGES):
-        query = [("namespace", namespace), ("last_modified", "true")]
-        if next_page is not None:
-            query.append(("next_page", next_page))
-        data = client.get_json(LIST_PATH, params=query, context=context)
-        page = data.get("repositories")
-        if not isinstance(page, list):
-            raise QuayError("Quay answered the repository listing of %s without a repositories list: is quay_host a Quay "
-                            "server? (GET %s)" % (namespace, LIST_PATH), "bad_response", method="GET", path=LIST_PATH,
-                            status=200)
-        page = [item for item in page if isinstance(item, dict)]
-        names = [(item.get("namespace"), item.get("name")) for item in page]
-        if names and all(name in seen for name in names):
-            raise QuayError("Quay's repository listing of %s went back to repositories it had already listed: the "
-                            "next_page value was not understood (GET %s)" % (namespace, LIST_PATH), "bad_response",
-                            method="GET", path=LIST_PATH, status=200)
-        seen.update(names)
-        items.extend(page)
-        next_page = data.get("next_page")
-        if not next_page or not page:
-            return items
-    raise QuayError("Quay's repository listing of %s did not end after %d pages (GET %s)" % (namespace, MAX_PAGES, LIST_PATH),
-                    "bad_response", method="GET", path=LIST_PATH, status=200)
+    return list(iter_repositories(client, namespace=namespace, last_modified=True))
 
 
 def describe(item):

@@ -9,9 +9,10 @@
 
 """The logic of quay_tag: read the tags, plan what differs, write only that.
 
-Three steps, each testable on its own:
-``parse_request`` validates the options (no I/O), ``read_current`` reads the active tags with as few
-requests as it can, ``make_plan`` decides every write (no I/O), and ``apply_plan`` sends them.
+Steps, each testable on its own:
+``parse_request`` validates the options (no I/O), ``read_current`` (_tag_read) reads the active tags with as few
+requests as it can, ``make_plan`` decides every write and plays them through Quay's rules (_rules) so that a write
+Quay would refuse stops the task before the first one is sent, and ``apply_plan`` (_tag_apply) sends them.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,27 +27,38 @@ from ansible_collections.quaytools.tags.plugins.module_utils._client import (
     validate_tag_name,
 )
 from ansible_collections.quaytools.tags.plugins.module_utils._common import (
-    EXPIRATION_MAX_OFFSET,
-    EXPIRATION_MIN_OFFSET,
-    clamp_expiration,
     iso8601,
     now_ts,
     parse_expiration,
 )
+from ansible_collections.quaytools.tags.plugins.module_utils._policy_locks import PolicyLocks
+from ansible_collections.quaytools.tags.plugins.module_utils._rules import (
+    EXPIRATION_MIN_OFFSET,
+    FlagReader,
+    TagFacts,
+    check_writes,
+    clamp_expiration,
+    expiration_cap_passed,
+    overwrite_refused,
+)
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_apply import PartialFailure, apply_plan, failure_suffix
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_read import (
+    PlanError,
+    can_expire_reader,
+    check_digests,
+    immutability_reported,
+    read_current,
+)
 
-PAGE_SIZE = 100
 # Epoch seconds past year 9999: Quay rejects them (usually a value in milliseconds).
 MAX_EPOCH = 253402300799
-
-
-class PlanError(ValueError):
-    """The desired state cannot be reached; raised before any write."""
 
 
 class Request:
     """The validated options of one quay_tag task."""
 
-    def __init__(self, repository, names, state, manifest_digest, source_tag, expiration, immutable, overwrite):
+    def __init__(self, repository, names, state, manifest_digest, source_tag, expiration, immutable, overwrite,
+                 expected_digests=None):
         self.repository = repository
         self.names = names
         self.state = state
@@ -55,6 +67,8 @@ class Request:
         self.expiration = expiration
         self.immutable = immutable
         self.overwrite = overwrite
+        # state=absent: {name: digest} of the tags to delete only while they still point there.
+        self.expected_digests = expected_digests or {}
 
     @property
     def lookup_names(self):
@@ -105,111 +119,36 @@ def parse_request(params, now):
             raise ValueError("expiration: %s (%s) is in the past: give a future date, a duration such as 2w, or never"
                              % (expiration.text, iso8601(expiration.value)))
     immutable = params.get("immutable")
+    expected = _expected_digests(params.get("expected_digests"), names, state)
     if state == "absent":
-        given = [opt for opt in ("manifest_digest", "source_tag", "expiration", "immutable") if params.get(opt) is not None]
+        given = [opt for opt in ("source_tag", "expiration", "immutable") if params.get(opt) is not None]
         if given:
-            raise ValueError("%s: only used with state=present; state=absent deletes the tags whatever they point to"
-                             % ", ".join(given))
+            raise ValueError("%s: only used with state=present; state=absent deletes the tags (those that still point at "
+                             "manifest_digest or expected_digests, when given)" % ", ".join(given))
+        if digest is not None:
+            expected = dict((name, digest) for name in names)
+            digest = None
     overwrite = params.get("overwrite", True)
-    return Request(repository, names, state, digest, source, expiration, immutable, overwrite)
+    return Request(repository, names, state, digest, source, expiration, immutable, overwrite, expected)
 
 
-def common_substring(names):
-    """The longest substring shared by every name (used as Quay's like: filter, which matches a superset)."""
-    shortest = min(names, key=len)
-    for length in range(len(shortest), 1, -1):
-        for start in range(0, len(shortest) - length + 1):
-            candidate = shortest[start:start + length]
-            if all(candidate in name for name in names):
-                return candidate
-    return None
-
-
-def read_current(client, repository, names, now):
-    """Active rows of ``names``: ``({name: row or None}, rows_seen)`` with as few GETs as the numbers allow.
-
-    One name: one ``specificTag`` lookup. Several: active tags page by page (filtered with ``like:`` on the
-    longest substring every name shares, which can only widen the match), stopping as soon as every name is
-    found; once the names still missing are no more than the pages already read, they are looked up one by one.
-    """
-    wanted = set(names)
-    found = {}
-    rows_seen = []
-
-    def keep(rows):
-        for row in rows:
-            rows_seen.append(row)
-            end = row.get("end_ts")
-            if row.get("name") in wanted and (end is None or end > now):
-                found[row["name"]] = row
-
-    if len(names) == 1:
-        keep(client.list_tags(repository, specific_tag=names[0], only_active=True)["tags"])
-    else:
-        shared = common_substring(names)
-        page = 1
-        while True:
-            data = client.list_tags(repository, filter_tag_name=("like:" + shared) if shared else None,
-                                    only_active=True, page=page, limit=PAGE_SIZE)
-            keep(data["tags"])
-            missing = [name for name in names if name not in found]
-            if not missing or not data.get("has_additional") or not data["tags"]:
-                break
-            if len(missing) <= page:
-                for name in missing:
-                    keep(client.list_tags(repository, specific_tag=name, only_active=True)["tags"])
-                break
-            page += 1
-    return dict((name, found.get(name)) for name in names), rows_seen
-
-
-def _references(row, digest):
-    """Whether an active row makes ``digest`` taggable: it points at it, or at a manifest list that holds it."""
-    return row.get("manifest_digest") == digest or digest in (row.get("child_manifests_presence") or {})
-
-
-def digest_available(client, repository, digest, rows_seen, now):
-    """Whether Quay would accept a PUT of ``digest``: an active tag (or active manifest list) references it.
-
-    Looks in the rows already read first; otherwise pages through the active tags, stopping when found.
-    """
-    if any(_references(row, digest) for row in rows_seen if row.get("end_ts") is None or row["end_ts"] > now):
-        return True
-    page = 1
-    while True:
-        data = client.list_tags(repository, only_active=True, page=page, limit=PAGE_SIZE)
-        if any(_references(row, digest) for row in data["tags"]):
-            return True
-        if not data.get("has_additional") or not data["tags"]:
-            return False
-        page += 1
-
-
-def check_digests(client, request, plans, rows_seen, now, check_mode):
-    """Fail before any write when a move targets a manifest Quay would refuse (404).
-
-    Only ``manifest_digest`` can name such a manifest (a source tag's manifest is alive by definition). In check
-    mode this is what makes the prediction exact; in a real run it is needed only when another write would go
-    first (the move's own 404 would otherwise stop the task before anything changed).
-    """
-    if request.manifest_digest is None:
-        return
-    writes = [(plan, kind) for plan in plans for kind, _body in plan.writes]
-    moves = [index for index, (_plan, kind) in enumerate(writes) if kind == "move"]
-    if not moves or (not check_mode and moves[0] == 0):
-        return
-    if not digest_available(client, request.repository, request.manifest_digest, rows_seen, now):
-        raise PlanError("manifest %s is not available in %s: Quay points a tag only at a manifest that an active tag "
-                        "(or an active manifest list) of the repository references; for a manifest that only the tag "
-                        "history references, use quaytools.tags.quay_tag_restore" % (request.manifest_digest, request.repository))
-
-
-def immutability_reported(client, repository, rows_seen):
-    """Whether the server reports per-tag immutability (Quay 3.17+ with FEATURE_IMMUTABLE_TAGS)."""
-    if rows_seen:
-        return any("immutable" in row for row in rows_seen)
-    rows = client.list_tags(repository, limit=1)["tags"]
-    return any("immutable" in row for row in rows) if rows else None
+def _expected_digests(value, names, state):
+    """The ``expected_digests`` option: ``{tag name: digest}``, each name one of ``name``. Raises ValueError."""
+    if value is None:
+        return {}
+    if state != "absent":
+        raise ValueError("expected_digests: only used with state=absent (delete a tag only while it points there); "
+                         "with state=present, manifest_digest says where the tags must point")
+    if not isinstance(value, dict):
+        raise ValueError("expected_digests: give a dictionary of tag name: manifest digest")
+    for name, digest in value.items():
+        if name not in names:
+            raise ValueError("expected_digests: %s is not one of the tags in name (%s)" % (name, ", ".join(names)))
+        try:
+            validate_digest(digest)
+        except ValueError as exc:
+            raise ValueError("expected_digests: %s: %s" % (name, exc))
+    return dict(value)
 
 
 class TagPlan:
@@ -223,6 +162,7 @@ class TagPlan:
         self.after = dict(self.before)
         self.actions = []
         self.end_ts = row.get("end_ts") if row else None
+        self.skipped = None   # state=absent: why an active tag is left alone
 
     @staticmethod
     def _state(row):
@@ -269,8 +209,93 @@ def _expiration_target(request, start, end, now, moved):
     return deadline, clamp_expiration(start, deadline)
 
 
-def make_plan(request, current, immutable_supported, now):
-    """Decide every write for every tag. Raises PlanError before anything is sent."""
+def _plan_delete(request, plan, row, warnings):
+    """state=absent: delete an active tag, unless it no longer points at the digest it was expected on."""
+    if row is None:
+        return
+    expected = request.expected_digests.get(plan.name)
+    if expected is not None and row.get("manifest_digest") != expected:
+        plan.skipped = ("it points at %s, not at the expected %s: it moved after the deletion was planned, so it is left "
+                        "alone" % (row.get("manifest_digest"), expected))
+        warnings.append("%s: not deleted: %s" % (plan.name, plan.skipped))
+        return
+    plan.writes.append(("delete", None))
+    plan.actions.append("deleted")
+    plan.after = {"state": "absent"}
+    plan.end_ts = None
+
+
+def _plan_present(request, plan, row, target, immutable_supported, now, warnings):
+    """state=present: the writes that give the tag its manifest, expiration and immutability. Returns a problem or None."""
+    name = plan.name
+    is_immutable = bool(row and row.get("immutable"))
+    moved = False
+    start = row.get("start_ts") if row else None
+    end = row.get("end_ts") if row else None
+    if target is None and row is None:
+        return "%s does not exist in %s: give manifest_digest or source_tag to create it" % (name, request.repository)
+    if target is not None and (row is None or row.get("manifest_digest") != target):
+        if row is not None and not request.overwrite:
+            return overwrite_refused(name, row.get("manifest_digest"), target)
+        if is_immutable and request.immutable is False:
+            plan.writes.append(("immutable", {"immutable": False}))
+            plan.actions.append("immutability cleared")
+            is_immutable = False
+        plan.writes.append(("move", {"manifest_digest": target}))
+        plan.actions.append("created" if row is None else "moved from %s" % row.get("manifest_digest"))
+        moved = True
+        start = int(now)
+        end = None
+        plan.after = {"state": "present", "manifest_digest": target, "expiration": None}
+        if immutable_supported:
+            plan.after["immutable"] = False
+        if row is not None and row.get("end_ts") is not None and request.expiration is None:
+            warnings.append("%s: Quay drops a tag's expiration when it moves; it had %s and now never expires "
+                            "(set expiration to keep one)" % (name, iso8601(row.get("end_ts"))))
+
+    if request.expiration is not None and request.expiration.kind != "never":
+        problem = expiration_cap_passed(name, start, now)
+        if problem:
+            return problem
+    expiration_write, stored_end = _expiration_target(request, start, end, now, moved)
+    immutable_write = UNSET
+    if request.immutable is not None and request.immutable != is_immutable:
+        immutable_write = request.immutable
+    if request.immutable is False and is_immutable and immutable_write is not UNSET:
+        # Quay applies the expiration before immutability: clear immutability in a PUT of its own first.
+        plan.writes.append(("immutable", {"immutable": False}))
+        plan.actions.append("immutability cleared")
+        immutable_write = UNSET
+    if expiration_write is not UNSET or immutable_write is not UNSET:
+        body = {}
+        if expiration_write is not UNSET:
+            body["expiration"] = expiration_write
+            plan.actions.append("expiration cleared" if expiration_write is None else "expiration set")
+            if expiration_write is not None and stored_end != expiration_write:
+                warnings.append("%s: Quay keeps an expiration between 1 hour and 104 weeks after the tag's start (%s); "
+                                "it stores %s instead of the requested %s"
+                                % (name, iso8601(start), iso8601(stored_end), iso8601(expiration_write)))
+        if immutable_write is not UNSET:
+            # One PUT: Quay clears (or sets) the expiration first, then locks the tag.
+            body["immutable"] = immutable_write
+            plan.actions.append("made immutable" if immutable_write else "immutability cleared")
+        plan.writes.append(("change", body))
+    plan.after["expiration"] = iso8601(stored_end)
+    if request.immutable is not None:
+        plan.after["immutable"] = request.immutable
+    plan.end_ts = stored_end
+    return None
+
+
+def make_plan(request, current, immutable_supported, now, flag=None, locks=None):
+    """Decide every write for every tag, and play each tag's writes through Quay's rules (_rules.check_writes).
+
+    ``flag`` is a _rules.FlagReader of FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE; it is asked only when a rule depends on it
+    (default: Quay's default, off). ``locks`` (_policy_locks.PolicyLocks) names the immutability policy that makes a
+    tag immutable when this task points it at a manifest; it is asked only for such a tag that also gets an expiration.
+    Raises PlanError, naming every tag Quay would refuse, before anything is sent.
+    """
+    flag = flag if flag is not None else FlagReader(lambda: False)
     warnings = []
     plans = []
     problems = []
@@ -290,146 +315,23 @@ def make_plan(request, current, immutable_supported, now):
         plan = TagPlan(name, row)
         plans.append(plan)
         if request.state == "absent":
-            if row is not None:
-                if row.get("immutable"):
-                    problems.append("%s is immutable: clear it first with quay_tag immutable: false (needs repo:admin)" % name)
-                    continue
-                plan.writes.append(("delete", None))
-                plan.actions.append("deleted")
-                plan.after = {"state": "absent"}
-                plan.end_ts = None
-            continue
-
-        is_immutable = bool(row and row.get("immutable"))
-        moved = False
-        start = row.get("start_ts") if row else None
-        end = row.get("end_ts") if row else None
-        if target is None and row is None:
-            problems.append("%s does not exist in %s: give manifest_digest or source_tag to create it" % (name, request.repository))
-            continue
-        if target is not None and (row is None or row.get("manifest_digest") != target):
-            if row is not None and not request.overwrite:
-                problems.append("%s points to %s, not %s, and overwrite is false" % (name, row.get("manifest_digest"), target))
-                continue
-            if is_immutable and request.immutable is not False:
-                problems.append("%s is immutable and would have to move: set immutable: false to allow it" % name)
-                continue
-            if is_immutable:
-                plan.writes.append(("immutable", {"immutable": False}))
-                plan.actions.append("immutability cleared")
-                is_immutable = False
-            plan.writes.append(("move", {"manifest_digest": target}))
-            plan.actions.append("created" if row is None else "moved from %s" % row.get("manifest_digest"))
-            moved = True
-            start = int(now)
-            end = None
-            plan.after = {"state": "present", "manifest_digest": target, "expiration": None}
-            if immutable_supported:
-                plan.after["immutable"] = False
-            if row is not None and row.get("end_ts") is not None and request.expiration is None:
-                warnings.append("%s: Quay drops a tag's expiration when it moves; it had %s and now never expires "
-                                "(set expiration to keep one)" % (name, iso8601(row.get("end_ts"))))
-
-        if start is not None and request.expiration is not None and request.expiration.kind != "never":
-            if now - start > EXPIRATION_MAX_OFFSET:
-                problems.append("%s started on %s, more than 104 weeks ago: Quay caps an expiration at start + 104 weeks, "
-                                "which is in the past, so the tag would expire at once; delete it instead"
-                                % (name, iso8601(start)))
-                continue
-        expiration_write, stored_end = _expiration_target(request, start, end, now, moved)
-        immutable_write = UNSET
-        if request.immutable is not None and request.immutable != is_immutable:
-            immutable_write = request.immutable
-        if request.immutable is False and is_immutable and immutable_write is not UNSET:
-            plan.writes.append(("immutable", {"immutable": False}))
-            plan.actions.append("immutability cleared")
-            is_immutable = False
-            immutable_write = UNSET
-        if expiration_write is not UNSET or immutable_write is not UNSET:
-            body = {}
-            if expiration_write is not UNSET:
-                body["expiration"] = expiration_write
-                plan.actions.append("expiration cleared" if expiration_write is None else "expiration set")
-                if expiration_write is not None and stored_end != expiration_write:
-                    warnings.append("%s: Quay keeps an expiration between 1 hour and 104 weeks after the tag's start (%s); "
-                                    "it stores %s instead of the requested %s"
-                                    % (name, iso8601(start), iso8601(stored_end), iso8601(expiration_write)))
-            if immutable_write is not UNSET:
-                body["immutable"] = immutable_write
-                plan.actions.append("made immutable" if immutable_write else "immutability cleared")
-            plan.writes.append(("change", body))
-        plan.after["expiration"] = iso8601(stored_end)
-        if request.immutable is not None:
-            plan.after["immutable"] = request.immutable
-        plan.end_ts = stored_end
+            _plan_delete(request, plan, row, warnings)
+            problem = None
+        else:
+            problem = _plan_present(request, plan, row, target, immutable_supported, now, warnings)
+        if problem is None:
+            problem = check_writes(name, TagFacts.of_row(row), plan.writes, flag, locks)
+        if problem is not None:
+            problems.append(problem)
     if problems:
         raise PlanError("nothing was changed: " + "; ".join(problems))
     return plans, warnings
 
 
-def apply_plan(client, repository, plans):
-    """Send the writes in order; return warnings. On failure, raise ``PartialFailure`` naming what was already done.
-
-    A DELETE answered 404 means the tag stopped being active after it was read (another run deleted it, or it
-    expired): it is absent, as wanted, so that tag counts as unchanged by this run and a warning says why.
-    """
-    done = []
-    warnings = []
-    for plan in plans:
-        for index, (kind, body) in enumerate(plan.writes):
-            try:
-                if kind == "delete":
-                    client.delete_tag(repository, plan.name)
-                else:
-                    client.change_tag(repository, plan.name, **body)
-            except QuayError as exc:
-                if exc.kind == "not_found" and kind == "delete":
-                    warnings.append("%s: not active any more when this task deleted it (HTTP 404): another run deleted it or "
-                                    "it expired after it was read; it is absent, as wanted" % plan.name)
-                    plan.writes = []
-                    plan.actions = []
-                    break
-                if exc.kind == "not_found" and kind == "move":
-                    # The repository was just read, so it is the manifest that Quay does not have (alive).
-                    exc.message = ("manifest %s is not available in %s (HTTP 404): Quay points a tag only at a manifest that an "
-                                   "active tag (or an active manifest list) of the repository references; for a manifest that "
-                                   "only the tag history references, use quaytools.tags.quay_tag_restore (%s %s)"
-                                   % (body["manifest_digest"], repository, exc.method, exc.path))
-                partial = [p.name for p in done]
-                if index > 0:
-                    partial.append(plan.name)
-                raise PartialFailure(exc, partial, plan.name)
-        if plan.writes:
-            done.append(plan)
-    return warnings
-
-
-class PartialFailure(Exception):
-    """A write failed; ``changed`` lists the tags already changed before it."""
-
-    def __init__(self, error, changed, failed):
-        super(PartialFailure, self).__init__(str(error))
-        self.error = error
-        self.changed = changed
-        self.failed = failed
-
-
-def failure_suffix(failure):
-    """What the message of a failed write adds: which tags were changed before it, and whether the failed write itself
-    may have been applied (its answer was lost), so nobody reads "no tag was changed" where Quay may have changed one."""
-    done = ("; tags changed before the failure: %s" % ", ".join(failure.changed)) if failure.changed else \
-        "; no tag was changed"
-    if not failure.error.outcome_unknown:
-        return done
-    if failure.changed:
-        done += "; this write may have been applied too"
-    else:
-        done = "; no tag was changed before it, but this write may have been applied"
-    return done + " (Quay's answer was lost): run the task again, it changes only what is left"
-
-
 def build_result(plans, warnings, diff_mode):
-    result = {"changed": any(p.changed for p in plans), "tags": [p.result(p.end_ts) for p in plans]}
+    result = {"changed": any(p.changed for p in plans), "tags": [p.result(p.end_ts) for p in plans],
+              "skipped_tags": [{"name": p.name, "manifest_digest": p.row.get("manifest_digest"), "reason": p.skipped}
+                               for p in plans if p.skipped]}
     if diff_mode:
         result["diff"] = {
             "before": dict((p.name, p.before) for p in plans),
@@ -453,8 +355,12 @@ def run(module):
             supported = immutability_reported(client, request.repository, rows_seen)
         else:
             supported = any("immutable" in row for row in rows_seen) or None
-        plans, warnings = make_plan(request, current, supported, now)
-        check_digests(client, request, plans, rows_seen, now, module.check_mode)
+        # Immutability policies exist only where tags report immutability; no row says so when none was read.
+        locks = PolicyLocks(client, request.repository) if supported or not rows_seen else None
+        plans, warnings = make_plan(request, current, supported, now, can_expire_reader(client), locks)
+        if locks is not None and locks.warning():
+            warnings.append(locks.warning())
+        warnings.extend(check_digests(client, request, plans, rows_seen, now, module.check_mode))
     except QuayError as exc:
         module.fail_from_error(exc, changed=False)
     except PlanError as exc:

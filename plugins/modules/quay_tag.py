@@ -23,6 +23,9 @@ description:
   - Reports C(changed) only when Quay was changed (or, in check mode, would be), and never re-sends a digest a tag
     already has, since Quay records every such C(PUT) as a new history entry and drops the tag's expiration.
   - Reads the current tags first with as few requests as the numbers allow; in check mode it sends no write at all.
+  - Plays every planned write through Quay's rules for immutable tags, expirations and O(overwrite) before sending the
+    first one, so a task Quay would refuse half-way fails before anything changes, in check mode too, naming each tag
+    and the way out.
 requirements:
   - requests
 extends_documentation_fragment:
@@ -47,8 +50,9 @@ options:
         repository with the reason. The result then has RV(repositories), one entry per repository in the order of the
         list, and each entry of RV(tags) carries its C(repository). Check mode and diff mode cover every repository.
       - 'An entry of the list can also be a dictionary with C(repository) and any of C(name), C(manifest_digest),
-        C(source_tag) and C(expiration), which replace the task''s options of the same name for that repository only
-        (C(manifest_digest) and C(source_tag) replace each other), for example
+        C(source_tag), C(expiration) and C(expected_digests), which replace the task''s options of the same name for
+        that repository only (C(manifest_digest) replaces C(source_tag) and C(expected_digests), and each of them
+        replaces it), for example
         V({repository: myorg/app, name: [ci-101, ci-102]}). A clean-up job deletes different tags in each repository
         this way, in one task.'
       - Every entry is checked before any request is sent, and an error names the entry (V(repository[3])). A
@@ -68,6 +72,8 @@ options:
     description:
       - V(present) makes the tags exist with the given manifest, expiration and immutability.
       - V(absent) deletes every active tag of O(name); a tag that is not active is left alone.
+        With O(manifest_digest) or O(expected_digests), a tag is deleted only while it points at the expected
+        manifest; see O(expected_digests).
         Quay keeps deleted tags in its time machine, so they can be brought back with M(quaytools.tags.quay_tag_restore)
         until the namespace's time-machine window (two weeks by default) has passed.
     type: str
@@ -80,7 +86,9 @@ options:
       - The manifest the tags must point to, as C(algorithm:hex), for example V(sha256:0123...).
       - Quay accepts only a manifest that an active tag (or an active manifest list) of the repository references.
         To go back to a manifest that only the history references, use M(quaytools.tags.quay_tag_restore).
-      - Mutually exclusive with O(source_tag).
+      - With O(state=absent), the manifest every tag of O(name) is expected to point at. A tag is deleted only while it
+        points there (the same as O(expected_digests) with this digest for every name).
+      - Mutually exclusive with O(source_tag) and O(expected_digests).
     type: str
   source_tag:
     description:
@@ -102,13 +110,23 @@ options:
         clamped value would already be past (a tag older than 104 weeks).
       - Quay drops the expiration when a tag moves; the module sets it again after the move.
       - A date in the past is an error.
+      - An immutable tag can have an expiration only where the server enables C(FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE);
+        see O(immutable).
     type: raw
   immutable:
     description:
-      - Make the tags immutable (V(true)) or not (V(false)). Immutable tags cannot be moved, expired or deleted.
+      - Make the tags immutable (V(true)) or not (V(false)). Immutable tags cannot be moved, restored over or deleted.
       - Needs Quay 3.17 or later with C(FEATURE_IMMUTABLE_TAGS) enabled; the task fails when the server does not
         report immutability. Clearing it needs a token with C(repo:admin).
       - When a tag must move and O(immutable=false), immutability is cleared before the move.
+      - Unless the server enables C(FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE) (off by default), Quay refuses to give an
+        immutable tag an expiration and to make a tag that has one immutable. Such a task fails before any write, in
+        check mode too, naming the tags. Give O(expiration=never) together with O(immutable=true) to clear the
+        expiration and lock the tag in one request per tag.
+      - Whether the server enables C(FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE) is read from Quay's C(/config) (one request,
+        no token needed), and only when the task depends on it. Where it is enabled, immutability and an expiration
+        are set together.
+      - Quay cannot create a tag and make it immutable in one request, so a new tag is created first, then locked.
     type: bool
   overwrite:
     description:
@@ -116,16 +134,41 @@ options:
         (release tags that must never move). Tags that do not exist yet are still created.
     type: bool
     default: true
+  expected_digests:
+    description:
+      - With O(state=absent), the manifest each tag is expected to point at, as a dictionary of tag name to digest,
+        for one task that deletes tags pointing at different manifests (the P(quaytools.tags.prune_plan#filter) plan
+        gives them). Each key must be one of O(name); a name without an entry is deleted whatever it points at.
+      - A tag is deleted only while it still points at its expected manifest. A tag that points elsewhere (it was
+        pushed again after the deletion was planned) is left alone, listed in RV(skipped_tags) with the reason and
+        named in a warning; the task does not fail. Check mode predicts the same.
+      - The tags are compared when the task reads them, just before it deletes them; a push in the moment between that
+        read and the deletion is not detected (Quay has no conditional delete).
+      - Mutually exclusive with O(manifest_digest).
+    type: dict
+    version_added: 1.1.0
 notes:
   - The token needs C(repo:write) on the repository (C(repo:admin) to clear immutability).
   - With a list of repositories, the repositories are independent of each other. Each one is read, planned and
     written as if it were alone; there is no transaction across them, and a re-run finishes what a failure left.
-  - All checks happen before the first write. If a write fails half-way, the failure lists the tags already changed
-    in RV(changed_tags); running the task again finishes the job. When Quay's answer to the failed write itself was
-    lost (no answer after every retry), the message says that this write may have been applied too.
+  - Everything the module can know is checked before the first write, for every tag of O(name) - the options, and
+    Quay's rules for immutable tags, expirations and O(overwrite) - and, in check mode or when another write would go
+    first, that the manifest can be tagged. A write can still fail for a reason only Quay knows (permissions, a
+    read-only registry, a change made meanwhile by someone else). Then the failure lists the tags already changed in
+    RV(changed_tags); running the task again finishes the job. When Quay's answer to the failed write itself was lost
+    (no answer after every retry), the message says that this write may have been applied too.
+  - A tag listing whose pages do not advance (a server or proxy that ignores the page parameter) stops with an error
+    naming the repository and the page.
+  - Quay's immutability policies (M(quaytools.tags.quay_immutability_policy)) make a tag immutable as soon as a task
+    creates or moves it, when its name matches. Before creating or moving a tag that it also gives an expiration, the
+    module reads the immutability policies of the repository and of its namespace (two C(GET) requests, after Quay's
+    C(GET /config); none on a server without immutable tags) and refuses, before any write, an expiration Quay would
+    refuse. Reading them needs C(repo:admin) and C(org:admin); a token without them gets a warning and the task goes on.
+    RV(tags[].immutable) reports the immutability the task asked for, not one a policy adds.
 seealso:
   - module: quaytools.tags.quay_tag_info
   - module: quaytools.tags.quay_tag_restore
+  - module: quaytools.tags.quay_immutability_policy
   - name: Quay API reference
     description: Quay's REST API, including the tag endpoints.
     link: https://docs.projectquay.io/api_quay.html
@@ -171,12 +214,27 @@ EXAMPLES = r"""
         name: keep-me
         expiration: never
 
+    - name: Lock a release tag that had an expiration, clearing it in the same request
+      quaytools.tags.quay_tag:
+        repository: myorg/app
+        name: v1.4.0
+        immutable: true
+        expiration: never
+
     - name: Delete many CI tags in one task
       quaytools.tags.quay_tag:
         repository: myorg/app
         name: "{{ ci_tags_to_delete }}"
         state: absent
       register: deleted
+
+    - name: Delete planned tags only while they still point where the plan saw them
+      quaytools.tags.quay_tag:
+        repository: myorg/app
+        name: "{{ plan.prune | map(attribute='name') | list }}"
+        state: absent
+        expected_digests: "{{ dict(plan.prune | map(attribute='name') | zip(plan.prune | map(attribute='manifest_digest'))) }}"
+      register: pruned
 
 - name: Promote candidate to stable in every service, in one task
   quaytools.tags.quay_tag:
@@ -305,6 +363,33 @@ repositories:
       description: As RV(diff) for a single repository.
       type: dict
       returned: in diff mode, when the repository did not fail
+    skipped_tags:
+      description: As RV(skipped_tags), for this repository.
+      type: list
+      elements: dict
+      returned: when the repository did not fail
+skipped_tags:
+  description:
+    - With O(state=absent) and O(manifest_digest) or O(expected_digests), the active tags left alone because they do
+      not point at their expected manifest (empty otherwise).
+    - With a list of repositories, those of every repository, each with its C(repository).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The tag.
+      type: str
+      sample: ci-107
+    manifest_digest:
+      description: The manifest the tag points at.
+      type: str
+      sample: sha256:8a0f4e7c3d2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f
+    reason:
+      description: Why it was left alone.
+      type: str
+      sample: "it points at sha256:8a0f..., not at the expected sha256:1f2e...: it moved after the deletion was planned,
+        so it is left alone"
 changed_tags:
   description: On a failure during the writes, the tags that had already been changed before it.
   returned: failure during the writes
@@ -323,8 +408,12 @@ error:
   sample: {"kind": "readonly", "status": 503, "method": "PUT", "path": "/api/v1/repository/myorg/app/tag/stable",
            "server_message": "Repository is in read only or mirror mode: 1", "attempts": 1}
 api_requests:
-  description: The number of HTTP requests sent to Quay, retries included (of every repository, for a list).
-  returned: success
+  description:
+    - The number of HTTP requests sent to Quay, retries and read-backs included (of every repository, for a list).
+    - Also returned when the task fails (V(0) when it fails before its first request, for example on a bad option
+      value). Left out only when Ansible itself rejects the options (an unknown option, a wrong type, mutually
+      exclusive options).
+  returned: always
   type: int
   sample: 2
 diff:
@@ -362,8 +451,9 @@ def main():
             expiration=dict(type="raw"),
             immutable=dict(type="bool"),
             overwrite=dict(type="bool", default=True),
+            expected_digests=dict(type="dict"),
         ),
-        mutually_exclusive=[("manifest_digest", "source_tag")],
+        mutually_exclusive=[("manifest_digest", "source_tag"), ("manifest_digest", "expected_digests")],
         supports_check_mode=True,
     )
     run_task(module, run, "quay_tag", check=lambda params: parse_request(params, now_ts()))

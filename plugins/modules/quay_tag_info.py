@@ -345,7 +345,9 @@ has_additional:
   type: bool
   sample: true
 api_requests:
-  description: How many HTTP requests were sent to Quay, retries included (of every repository, for a list).
+  description:
+    - How many HTTP requests were sent to Quay, retries included (of every repository, for a list).
+    - Also returned when the task fails. Left out only when it fails on its options, before any request is sent.
   returned: always
   type: int
   sample: 1

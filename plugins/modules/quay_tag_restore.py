@@ -68,7 +68,10 @@ options:
     description:
       - Restore the tag to the manifest it pointed at at this instant, read from its history.
       - Epoch seconds (an integer or a number with decimals, or the same as a string), or an ISO 8601 date-time such as
-        V(2026-11-28T09:30:00Z) (a date-time without a zone is UTC, a date alone is midnight UTC).
+        V(2026-11-28T09:30:00Z) (a date-time without a zone is UTC, a date alone is midnight UTC; an offset may be
+        written V(+01:00), V(+0100) or V(+01)).
+      - A number in milliseconds is refused, and so is an 8-digit number such as V(20261128), which would be a second
+        of 1970; write the date as V(2026-11-28).
       - Quay records times to the second. On a second when the tag was moved, the row that started in that second wins.
       - It is an error when the instant is in the future, before the oldest history row of the tag (it may have been
         garbage-collected), or when the tag did not exist at that instant (it was deleted then). The message shows the
@@ -266,6 +269,7 @@ api_requests:
     - How many HTTP requests were sent to Quay, retries included (of every repository, for a list).
     - One read of the tag's history (more for a name with over 100 history rows), plus the restore when a change is
       due and not in check mode.
+    - Also returned when the task fails. Left out only when it fails on its options, before any request is sent.
   returned: always
   type: int
   sample: 2

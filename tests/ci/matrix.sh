@@ -3,7 +3,8 @@
 #
 # usage: tests/ci/matrix.sh leg 2.NN    one leg: .venv-core-2.NN from constraints/core-2.NN.txt
 #                                        (2.19 is .venv itself, built from requirements-dev.txt;
-#                                         2.20 needs Python >= 3.12 and exits 75 with a note when there is none)
+#                                         2.20 and 2.21 need Python >= 3.12: they run on the newest Python found,
+#                                         and exit 75 with a note when there is none)
 #        tests/ci/matrix.sh all         every leg in parallel, then sanity on the newest core (via run_gates.py)
 # shellcheck source=tests/ci/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -15,10 +16,10 @@ leg() {
             venv="${ROOT}/.venv"
             "${ROOT}/tests/ci/venv.sh" "$venv" "${ROOT}/requirements-dev.txt"
             ;;
-        2.20)
+        2.20 | 2.21)
             python="$(newer_python)"
             if [[ -z "$python" ]]; then
-                echo "no Python >= 3.12 on this machine (PATH or pyenv): ansible-core 2.20 leg not run"
+                echo "no Python >= 3.12 on this machine (PATH or pyenv): ansible-core ${core} leg not run"
                 exit 75
             fi
             venv="${ROOT}/.venv-core-${core}"
@@ -38,6 +39,6 @@ leg() {
 
 case "${1:-}" in
     leg) leg "$2" ;;
-    all) exec "$(default_python)" "${ROOT}/tests/ci/run_gates.py" matrix-2.16 matrix-2.17 matrix-2.18 matrix-2.19 matrix-2.20 sanity ;;
+    all) exec "$(default_python)" "${ROOT}/tests/ci/run_gates.py" matrix-2.16 matrix-2.17 matrix-2.18 matrix-2.19 matrix-2.20 matrix-2.21 sanity ;;
     *) die "usage: $0 leg 2.NN | all" ;;
 esac

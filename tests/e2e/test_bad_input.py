@@ -54,7 +54,11 @@ CASES = {
     "tag-expiration-unparseable": ("quay_tag", {"expiration": "next tuesday"},
                                    r"^expiration: 'next tuesday' is not an expiration: use epoch seconds"),
     "tag-expiration-milliseconds": ("quay_tag", {"expiration": 1797000000000},
-                                    r"^expiration: 1797000000000 is after the year 9999: give epoch seconds, not milliseconds"),
+                                    r"^expiration: 1797000000000 is not in epoch seconds: it would be the year \d+; "
+                                    r"if it is in milliseconds, give 1797000000 \(2026-12-11T14:40:00Z\)"),
+    "tag-expiration-8-digit-date": ("quay_tag", {"expiration": 20261201},
+                                    r"^expiration: 20261201 is ambiguous: it reads as the date 2026-12-01 .*: write "
+                                    r"2026-12-01 for the date"),
     "tag-expiration-boolean": ("quay_tag", {"expiration": True}, r"^expiration: a boolean is not an expiration"),
     "tag-expiration-list": ("quay_tag", {"expiration": [1]}, r"^expiration: '\[1\]' is not an expiration"),
     "tag-immutable-not-bool": ("quay_tag", {"immutable": "maybe"},
@@ -93,7 +97,9 @@ CASES = {
                                r"^at: .*yesterday-ish.*: give epoch seconds or an ISO 8601 date-time"),
     "restore-at-future": ("quay_tag_restore", {"at": "2100-01-01T00:00:00Z"}, r"^at: 2100-01-01T00:00:00Z is in the future"),
     "restore-at-milliseconds": ("quay_tag_restore", {"at": 1797000000000},
-                                r"^at: .* is in the future \(is it in milliseconds\? give seconds\)"),
+                                r"^at: 1797000000000 is not in epoch seconds: .* if it is in milliseconds, give 1797000000 "),
+    "restore-at-8-digit-date": ("quay_tag_restore", {"at": "20261128"},
+                                r"^at: 20261128 is ambiguous: it reads as the date 2026-11-28"),
     "restore-at-nan": ("quay_tag_restore", {"at": "nan"}, r"^at: 'nan' is not an ISO 8601 date-time"),
     "restore-repository-nested-dot": ("quay_tag_restore", {"repository": "e2e/team/.app"},
                                       r"^repository: 'e2e/team/.app' is not a valid repository"),

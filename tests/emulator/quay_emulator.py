@@ -30,6 +30,7 @@ import sys
 
 from quayemu.app import QuayModel
 from quayemu.cli import main, write_state_file
+from quayemu.cosign import COSIGN_SUFFIXES
 from quayemu.emulator import MAX_LOGGED_REQUESTS, Emulator
 from quayemu.faults import FAULT_ACTIONS, FaultRule
 from quayemu.model import Manifest, Repository, Row, SeedError, row_key
@@ -60,7 +61,7 @@ from quayemu.settings import (
     TEMP_TAG_SECONDS,
 )
 from quayemu.tags_list import like_matcher
-from quayemu.tags_write import CHANGE_TAG_SCHEMA, COSIGN_SUFFIXES, DURATION_RE, DURATION_UNITS, RESTORE_TAG_SCHEMA, TAG_REGEX
+from quayemu.tags_write import CHANGE_TAG_SCHEMA, DURATION_RE, DURATION_UNITS, RESTORE_TAG_SCHEMA, TAG_REGEX
 from quayemu.texts import (
     ANONYMOUS_ERROR,
     BAD_REQUEST,

@@ -36,11 +36,14 @@ class Route:
     ``pipeline``: False for answers given before Quay's API decorators (Werkzeug's slash redirects, /config).
     ``state_check``: False for endpoints Quay lets through on a read-only or mirror repository.
     ``advertise``: False for entries whose methods must not appear in a 405's Allow header (redirects).
+    ``feature``: a config flag (settings.DEFAULT_CONFIG): the route exists only while the flag is on, as Quay registers
+    a feature's resources only when its flag is set (``@show_if``); with ``feature_on=False``, only while it is off.
     """
 
-    __slots__ = ("methods", "pattern", "handler", "need", "pipeline", "state_check", "advertise")
+    __slots__ = ("methods", "pattern", "handler", "need", "pipeline", "state_check", "advertise", "feature", "feature_on")
 
-    def __init__(self, methods, pattern, handler, need=None, pipeline=True, state_check=True, advertise=True):
+    def __init__(self, methods, pattern, handler, need=None, pipeline=True, state_check=True, advertise=True,
+                 feature=None, feature_on=True):
         if isinstance(methods, str):
             methods = methods.split()
         self.methods = frozenset(method.upper() for method in methods)
@@ -54,6 +57,12 @@ class Route:
         self.pipeline = pipeline
         self.state_check = state_check
         self.advertise = advertise
+        self.feature = feature
+        self.feature_on = feature_on
+
+    def exists(self, config):
+        """Whether the route is registered under this config (its feature flag, if any, as required)."""
+        return self.feature is None or bool(config.get(self.feature)) == self.feature_on
 
     def __repr__(self):
         return "Route(%s %s -> %s)" % ("|".join(sorted(self.methods)), self.pattern.pattern, self.handler.__name__)

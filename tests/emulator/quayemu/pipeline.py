@@ -5,10 +5,11 @@
 
 """The request pipeline: Quay's API decorator chain, in Quay's order, run before every routed handler.
 
-Outermost first: browser XHR check (GET), OAuth token, CSRF (writes without a token), registry read-only (writes),
-OPTIONS; then, for repository endpoints: repository name, garbage collection, anonymous access, permission
+Outermost first: browser XHR check (GET), OAuth token, CSRF (writes without a token), registry read-only (writes);
+then, for repository endpoints: repository name, garbage collection, anonymous access, permission
 (permissions.py), repository state (read-only / mirror repositories refuse writes). Then the handler.
-The order decides which refusal a request gets when several apply: do not reorder.
+The order decides which refusal a request gets when several apply: do not reorder. OPTIONS never gets here: Quay's
+CORS wrapper answers it before the CSRF check (routing.dispatch).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -39,10 +40,8 @@ def run(model, route, request):
     caller = model.caller(headers)
     if method not in ("GET", "HEAD") and caller.user is None:
         return html_error(403, CSRF_ERROR)
-    if method not in ("GET", "HEAD", "OPTIONS") and config.get("registry_readonly"):
+    if method not in ("GET", "HEAD") and config.get("registry_readonly"):
         return flask_jsonify(503, {"message": READONLY_MESSAGE, "is_readonly": True})
-    if method == "OPTIONS":
-        return fr_json(200, None)
     request.caller = caller
     if route.need is None:
         return route.handler(model, request)

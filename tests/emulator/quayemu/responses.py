@@ -12,7 +12,7 @@ __metaclass__ = type
 import email.utils
 import json
 
-from .texts import INTERNAL_ERROR_PAGE
+from .texts import INTERNAL_ERROR_PAGE, WEB_UI_PAGE
 
 
 class Response:
@@ -69,10 +69,25 @@ def html_error(status, message):
     return Response(status, json.dumps({"error": message}).encode("utf-8"), "text/html; charset=utf-8")
 
 
-def werkzeug_page(status, title, description):
+def werkzeug_page(status, title, description, headers=None):
     """Werkzeug's default HTML error page."""
     text = "<!doctype html>\n<html lang=en>\n<title>%d %s</title>\n<h1>%s</h1>\n<p>%s</p>\n" % (status, title, title, description)
-    return Response(status, text.encode("utf-8"), "text/html; charset=utf-8")
+    return Response(status, text.encode("utf-8"), "text/html; charset=utf-8", headers)
+
+
+def allow_header(methods):
+    """The Allow header of a 405 or an OPTIONS answer (Quay's order varies from one process to the next; ours is sorted)."""
+    return [("Allow", ", ".join(sorted(methods)))]
+
+
+def options_page(methods):
+    """Flask's default OPTIONS answer: an empty page listing the methods of every rule the path matches."""
+    return Response(200, b"", "text/html; charset=utf-8", allow_header(methods))
+
+
+def web_ui_page(status):
+    """The page of Quay's web UI (a stand-in, see texts.WEB_UI_PAGE)."""
+    return Response(status, WEB_UI_PAGE.encode("utf-8"), "text/html; charset=utf-8")
 
 
 def redirect_page(location):

@@ -20,6 +20,7 @@ import re
 import uuid
 
 from .model import Manifest, Repository, Row, SeedError
+from .policies import PolicyStore
 from .permissions import ROLES
 from .settings import DEFAULT_CONFIG, DEFAULT_TIME_MACHINE_S, REPO_STATES, TEMP_TAG_SECONDS
 
@@ -86,6 +87,7 @@ class State:
             self._add_repository(full_name, info or {}, load_ms)
         for spec in seed.get("generate") or []:
             self._generate(spec, load_ms)
+        self.policies = PolicyStore.from_seed(seed.get("policies"))
 
     def namespace(self, name):
         if name not in self.namespaces:

@@ -20,6 +20,7 @@ REPO_STATES = {"normal": 0, "read_only": 1, "mirror": 2}
 FALSE_STRINGS = frozenset(["false", "False", "FALSE", "0", "", "null"])
 
 DEFAULT_CONFIG = {
+    "auto_prune": False,
     "immutable_tags": False,
     "immutable_tags_can_expire": False,
     "registry_readonly": False,
@@ -29,4 +30,4 @@ DEFAULT_CONFIG = {
     "expiration_minimum_s": DEFAULT_EXPIRATION_MIN_S,
     "expiration_maximum_s": DEFAULT_EXPIRATION_MAX_S,
 }
-BOOL_CONFIG = ("immutable_tags", "immutable_tags_can_expire", "registry_readonly", "anonymous_access", "browser_xhr_only")
+BOOL_CONFIG = ("auto_prune", "immutable_tags", "immutable_tags_can_expire", "registry_readonly", "anonymous_access", "browser_xhr_only")

@@ -6,8 +6,8 @@
 """The tag writes: PUT .../tag/<tag> (expiration, immutability, move), DELETE .../tag/<tag>, POST .../restore.
 
 Here live Quay's refusal rules for writes (immutable tags, the expiration bounds and clamp), the temporary tag that
-pins a manifest during a move, labels applied on a move (quay.expires-after, quay.immutable), and the expiry of
-cosign sibling tags with the last tag of their manifest.
+pins a manifest during a move, labels applied on a move (quay.expires-after, quay.immutable), and when a delete or a
+move ends the cosign sibling tags of the manifest it leaves (the rule itself is in cosign.py).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,6 +20,7 @@ import hashlib
 import re
 import uuid
 
+from .cosign import expire_siblings, is_cosign_name
 from .endpoint import REPOSITORY_PATH, Route
 from .model import Manifest, Row
 from .permissions import ROLES
@@ -35,7 +36,6 @@ from .texts import (
 )
 
 TAG_REGEX = re.compile(r"^[\w][\w.-]{0,127}$", re.ASCII)
-COSIGN_SUFFIXES = (".sig", ".att", ".sbom")
 DURATION_RE = re.compile(r"^(\d+)([smhdw])$")
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -179,23 +179,23 @@ def retarget(model, repo, tag, manifest, reversion):
     existing = repo.alive_tag(tag, model.now_ms())
     now = model.tick()
     config = model.state.config
-    displaced = None
     if existing is not None:
-        displaced = existing.manifest
         repo.end_row(existing, now)
+        if existing.manifest != manifest.digest and not is_cosign_name(tag):
+            expire_siblings(repo, existing.manifest, now)
     end = None
     expires_after = common_label(repo, manifest, "quay.expires-after")
     match = DURATION_RE.match(expires_after or "")
     if match:
         end = now + int(match.group(1)) * DURATION_UNITS[match.group(2)] * 1000
     immutable = False
-    if config.get("immutable_tags") and (common_label(repo, manifest, "quay.immutable") or "").lower() == "true":
+    if config.get("immutable_tags") and ((common_label(repo, manifest, "quay.immutable") or "").lower() == "true"
+                                         or model.state.policies.makes_immutable(repo, tag)):
+        # A quay.immutable=true label, or an immutability policy of the repository or its namespace (policies.py).
         immutable = True
         if not config.get("immutable_tags_can_expire"):
             end = None
     repo.add_current(Row(tag, manifest.digest, now, end, reversion, immutable))
-    if displaced is not None:
-        expire_cosign_siblings(repo, displaced, now)
 
 
 def common_label(repo, manifest, key):
@@ -214,19 +214,8 @@ def common_label(repo, manifest, key):
     return None
 
 
-def expire_cosign_siblings(repo, digest, now):
-    """Cosign sibling tags (sha256-<hex>.sig/.att/.sbom) die with the last alive tag of their manifest."""
-    if not digest.startswith("sha256:") or repo.referenced_alive(digest, now):
-        return
-    prefix = "sha256-" + digest[len("sha256:"):]
-    for suffix in COSIGN_SUFFIXES:
-        row = repo.alive_tag(prefix + suffix, now)
-        if row is not None:
-            repo.end_row(row, now)
-
-
 def delete_tag(model, request):
-    """DELETE .../tag/<tag>: end the alive row of the name (and its cosign siblings if it was the last)."""
+    """DELETE .../tag/<tag>: end the alive row of the name (and the cosign siblings of its manifest, cosign.py)."""
     repo, tag, headers = request.repo, request.arg("tag"), request.headers
     if repo is None:
         return model.not_found(headers)
@@ -237,7 +226,8 @@ def delete_tag(model, request):
         return model.api_error(409, "tag_immutable", IMMUTABLE_DELETE % tag, headers)
     now = model.tick()
     repo.end_row(row, now)
-    expire_cosign_siblings(repo, row.manifest, now)
+    if not is_cosign_name(tag):
+        expire_siblings(repo, row.manifest, now)
     return Response(204, b"", "application/json")
 
 

@@ -33,6 +33,12 @@ QUERY_HELP = {
     "page": "Page index for the results. Default 1.",
     "limit": "Limit to the number of results to return per page. Max 100.",
 }
+# Quay's web UI answers every GET its catch-all rule takes with its single-page application (about 70 KB of HTML,
+# not reproduced); this short page stands for it. Clients should only rely on the status and the content type.
+WEB_UI_PAGE = (
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Quay</title>\n</head>\n<body>\n"
+    "<p>Stands for the page of Quay's web user interface (the emulator has none).</p>\n</body>\n</html>\n"
+)
 INTERNAL_ERROR_PAGE = (
     "\n  <html>\n    <head>\n      <title>Internal Server Error</title>\n    </head>\n    <body>\n"
     "      <h1><p>Internal Server Error</p></h1>\n      \n    </body>\n  </html>\n"

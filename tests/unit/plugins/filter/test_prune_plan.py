@@ -208,11 +208,27 @@ def test_keep_newest_keeps_the_n_newest_matches_by_start():
     assert by_name(result)["ci-4"]["reason"] == "matches 'ci-.*', not among the 3 newest matches (#4 of 7)"
 
 
-def test_keep_newest_orders_ties_by_name_and_ignores_input_order():
-    tags = [tag("b", 1), tag("c", 1), tag("a", 1), tag("z", 0.5)]
-    result = prune_plan(list(reversed(tags)), match=[".*"], protect=[], keep_newest=2, now=NOW)
-    assert names(result["keep"]) == ["z", "a"]
-    assert names(result["prune"]) == ["b", "c"]
+def test_keep_newest_breaks_ties_of_start_by_quays_listing_order_not_by_name():
+    # Quay reports whole seconds but lists by milliseconds, newest first: three tags pushed in one second come in
+    # the order Quay pushed them (newest first), and that order, not the name, says which is newer.
+    tags = [tag("z", 0.5), tag("c", 1), tag("a", 1), tag("b", 1)]
+    result = prune_plan(tags, match=[".*"], protect=[], keep_newest=2, now=NOW)
+    assert names(result["keep"]) == ["z", "c"]
+    assert names(result["prune"]) == ["a", "b"]
+    assert by_name(result)["a"]["reason"] == "matches '.*', not among the 2 newest matches (#3 of 4)"
+
+    # The same rows listed the other way round within the second: the other tag is the newer one.
+    relisted = prune_plan([tags[0], tags[3], tags[2], tags[1]], match=[".*"], protect=[], keep_newest=2, now=NOW)
+    assert names(relisted["keep"]) == ["z", "b"]
+    assert names(relisted["prune"]) == ["a", "c"]
+
+
+def test_ties_keep_the_listing_order_in_the_output_and_among_older_rows():
+    # Rows that tie are listed in the input's order, wherever they are in the input.
+    tags = [tag("new", 0), tag("y", 5), tag("old", 9), tag("x", 5), tag("w", 5)]
+    result = prune_plan(tags, match=[".*"], protect=[], keep_newest=3, now=NOW)
+    assert names(result["keep"]) == ["new", "y", "x"]
+    assert names(result["prune"]) == ["w", "old"]
 
 
 def test_keep_newest_and_older_than_combine():
@@ -249,6 +265,167 @@ def test_keep_newest_larger_than_the_matches_keeps_them_all():
     assert [e["rule"] for e in result["keep"]] == ["newest", "newest"]
 
 
+# --- immutable tags -------------------------------------------------------------------------------
+# Quay answers 409 to a DELETE of an immutable tag (and expires no immutable Cosign tag itself).
+
+
+def test_an_immutable_tag_is_never_selected_and_the_plan_says_why():
+    tags = [tag("ci-3", 10), tag("ci-2", 40, immutable=True), tag("ci-1", 50, immutable=False)]
+    result = prune_plan(tags, match=["ci-.*"], older_than="30d", now=NOW)
+    assert names(result["prune"]) == ["ci-1"]
+    locked = by_name(result)["ci-2"]
+    assert locked["rule"] == "immutable"
+    assert locked["reason"] == "immutable: Quay refuses to delete it (matches 'ci-.*', older than 30d (age 40d))"
+    assert "immutable" in RULES
+
+
+def test_immutable_is_the_reason_only_when_the_policy_would_otherwise_remove_the_tag():
+    tags = [tag("ci-4", 1, immutable=True), tag("ci-3", 2, immutable=True), tag("ci-2", 40), tag("ci-1", 41)]
+    result = prune_plan(tags, match=["ci-.*"], keep_newest=1, older_than="30d", now=NOW)
+    rules = {e["name"]: e["rule"] for e in result["keep"]}
+    # ci-4 is the newest match, ci-3 too young: those rules come first. An immutable match still counts as a match.
+    assert rules == {"ci-4": "newest", "ci-3": "too_young"}
+    assert names(result["prune"]) == ["ci-2", "ci-1"]
+
+
+def test_immutable_matches_count_toward_keep_newest():
+    tags = [tag("ci-4", 1, immutable=True), tag("ci-3", 2), tag("ci-2", 3), tag("ci-1", 4, immutable=True)]
+    result = prune_plan(tags, match=["ci-.*"], keep_newest=2, now=NOW)
+    assert {e["name"]: e["rule"] for e in result["keep"]} == {"ci-4": "newest", "ci-3": "newest", "ci-1": "immutable"}
+    assert names(result["prune"]) == ["ci-2"]
+
+
+# --- Cosign signature, attestation and SBOM tags --------------------------------------------------
+# Cosign names them after the manifest they belong to: sha256-<hex>.sig, .att, .sbom (they point at their own
+# manifest). Quay expires the mutable ones in the request that removes the last other tag of that manifest.
+
+HEX = "d" * 64
+D_SIGNED = "sha256:" + HEX
+D_SIG = "sha256:" + "e" * 64
+D_LIST = "sha256:" + "f" * 64
+SIG = "sha256-%s.sig" % HEX
+ATT = "sha256-%s.att" % HEX
+SBOM = "sha256-%s.sbom" % HEX
+
+
+def test_a_signature_stays_while_its_manifest_keeps_a_tag_whatever_its_own_age_and_name():
+    tags = [tag(SIG, 60, D_SIG), tag("ci-2", 1, D_SIGNED), tag("ci-1", 61, D_SIGNED)]
+    result = prune_plan(tags, match=[".*"], older_than="30d", now=NOW)
+    assert names(result["prune"]) == ["ci-1"]
+    sig = by_name(result)[SIG]
+    assert sig["rule"] == "subject_kept"
+    assert sig["reason"] == "signature of %s, which keeps tag ci-2" % D_SIGNED
+    assert "subject_kept" in RULES
+
+
+def test_signature_attestation_and_sbom_go_with_the_last_tag_of_their_manifest_even_unmatched():
+    tags = [tag(SBOM, 39, D_SIG), tag(ATT, 39, D_SIG), tag(SIG, 39, D_SIG), tag("ci-1", 40, D_SIGNED),
+            tag("ci-0", 45, D_SIGNED), tag("release", 50, D_OLD)]
+    result = prune_plan(tags, match=["ci-.*"], older_than="30d", now=NOW)
+    assert names(result["prune"]) == [SBOM, ATT, SIG, "ci-1", "ci-0"]
+    entries = by_name(result)
+    assert entries[SIG]["reason"] == "signature of %s, which loses its last tags (ci-1, ci-0)" % D_SIGNED
+    assert entries[ATT]["reason"] == "attestation of %s, which loses its last tags (ci-1, ci-0)" % D_SIGNED
+    assert entries[SBOM]["reason"] == "SBOM of %s, which loses its last tags (ci-1, ci-0)" % D_SIGNED
+    assert all(entries[name]["rule"] == "prune" for name in (SIG, ATT, SBOM))
+    assert entries["release"]["rule"] == "unmatched"
+
+
+def test_a_cosign_tag_is_listed_before_the_tags_of_its_manifest_so_deleting_in_order_removes_it_itself():
+    # Were the manifest's last tag deleted first, Quay would expire the signature in that request, and its own
+    # DELETE would find it gone (404): a real run would then report fewer changes than check mode predicted.
+    tags = [tag("ci-9", 39, D_SIGNED), tag("ci-8", 40, D_OTHER), tag(SIG, 41, D_SIG), tag("ci-1", 45, D_SIGNED)]
+    result = prune_plan(tags, match=["ci-.*"], older_than="30d", now=NOW)
+    assert names(result["prune"]) == [SIG, "ci-9", "ci-8", "ci-1"]
+
+
+def test_a_signature_is_never_pruned_on_its_own_or_counted_among_the_newest():
+    # The signature is the newest tag and matches: it is neither pruned by age nor the newest match.
+    tags = [tag(SIG, 0.5, D_SIG), tag("ci-3", 1, D_SIGNED), tag("ci-2", 2), tag("ci-1", 3)]
+    result = prune_plan(tags, match=[".*"], keep_newest=2, now=NOW)
+    assert {e["name"]: e["rule"] for e in result["keep"]} == {SIG: "subject_kept", "ci-3": "newest", "ci-2": "newest"}
+    assert names(result["prune"]) == ["ci-1"]
+
+
+@pytest.mark.parametrize("kept", [
+    tag("ci-1", 1, D_SIGNED),                   # too young
+    tag("other", 90, D_SIGNED),                 # unmatched
+    tag("ci-1", 90, D_SIGNED, immutable=True),  # immutable
+    tag("latest", 90, D_SIGNED),                # protected
+])
+def test_a_tag_kept_by_any_rule_keeps_the_signature(kept):
+    tags = [tag(SIG, 80, D_SIG), kept, tag("ci-9", 90, D_SIGNED)]
+    result = prune_plan(tags, match=["ci-.*", "sha256-.*"], older_than="30d", protect_manifests=False, now=NOW)
+    assert names(result["prune"]) == ["ci-9"]
+    assert by_name(result)[SIG]["rule"] == "subject_kept"
+    assert by_name(result)[SIG]["reason"] == "signature of %s, which keeps tag %s" % (D_SIGNED, kept["name"])
+
+
+def test_an_immutable_signature_stays_when_its_manifest_loses_its_tags():
+    tags = [tag(SIG, 39, D_SIG, immutable=True), tag("ci-1", 40, D_SIGNED)]
+    result = prune_plan(tags, match=["ci-.*"], older_than="30d", now=NOW)
+    assert names(result["prune"]) == ["ci-1"]
+    assert by_name(result)[SIG]["rule"] == "immutable"
+    assert by_name(result)[SIG]["reason"] == ("immutable: Quay refuses to delete it (signature of %s, which loses its "
+                                              "last tags (ci-1))" % D_SIGNED)
+
+
+@pytest.mark.parametrize("name", [
+    "sha256-%s.foo" % HEX,          # not a Cosign suffix
+    "sha256-%s.sig" % HEX.upper(),  # Quay's pattern is lower-case hex
+    "sha256-%s.sig" % HEX[:63],     # not a whole digest
+    "x-sha256-%s.sig" % HEX,
+])
+def test_names_that_only_look_like_cosign_tags_follow_the_ordinary_rules(name):
+    tags = [tag(name, 60, D_SIG), tag("ci-1", 1, D_SIGNED)]
+    result = prune_plan(tags, match=[".*"], older_than="30d", now=NOW)
+    assert names(result["prune"]) == [name]
+
+
+def test_a_signature_of_a_manifest_without_tags_follows_the_ordinary_rules():
+    # Nothing removes such a tag together with its manifest's tags, so the policy decides, as for any tag.
+    orphan = "sha256-%s.sig" % ("0" * 64)
+    tags = [tag(orphan, 60, D_SIG), tag("ci-1", 1, D_SIGNED)]
+    assert names(prune_plan(tags, match=[".*"], older_than="30d", now=NOW)["prune"]) == [orphan]
+    assert by_name(prune_plan(tags, match=["ci-.*"], now=NOW))[orphan]["rule"] == "unmatched"
+
+
+def test_a_signature_of_a_platform_manifest_follows_the_tags_of_its_manifest_list():
+    # cosign sign --recursive signs each manifest of a list too; those manifests have no tag of their own.
+    listed = tag("v1", 40, D_LIST, is_manifest_list=True, child_manifests_presence={D_SIGNED: True, D_OTHER: True})
+    tags = [tag(SIG, 39, D_SIG), listed]
+    kept = prune_plan(tags, match=["ci-.*", "sha256-.*"], older_than="30d", now=NOW)
+    assert names(kept["prune"]) == []
+    assert by_name(kept)[SIG]["reason"] == "signature of %s, which keeps tag v1" % D_SIGNED
+    gone = prune_plan(tags, match=["v.*"], older_than="30d", now=NOW)
+    assert names(gone["prune"]) == [SIG, "v1"]
+
+
+def test_a_protected_signature_keeps_the_last_tags_of_its_manifest():
+    # Deleting the manifest's last tag would make Quay expire the protected signature with it.
+    tags = [tag(SIG, 39, D_SIG), tag("ci-2", 40, D_SIGNED), tag("ci-1", 41, D_SIGNED), tag("ci-0", 42)]
+    for protect_manifests in (True, False):
+        result = prune_plan(tags, match=["ci-.*"], older_than="30d", protect=["sha256-.*"],
+                            protect_manifests=protect_manifests, now=NOW)
+        assert names(result["prune"]) == ["ci-0"]
+        entries = by_name(result)
+        assert entries[SIG]["rule"] == "protected"
+        assert entries["ci-2"]["rule"] == entries["ci-1"]["rule"] == "protected_manifest"
+        assert entries["ci-2"]["reason"] == "Quay would remove protected tag %s with the last tag of this manifest" % SIG
+
+    # Another tag of the manifest stays anyway: nothing else needs to.
+    tags.append(tag("keep", 50, D_SIGNED))
+    result = prune_plan(tags, match=["ci-.*"], older_than="30d", protect=["sha256-.*"], now=NOW)
+    assert names(result["prune"]) == ["ci-2", "ci-1", "ci-0"]
+
+
+def test_an_immutable_protected_signature_shields_nothing():
+    # Quay leaves immutable Cosign tags alone, so deleting the manifest's last tag does not touch it.
+    tags = [tag(SIG, 39, D_SIG, immutable=True), tag("ci-1", 40, D_SIGNED)]
+    result = prune_plan(tags, match=["ci-.*"], older_than="30d", protect=["sha256-.*"], now=NOW)
+    assert names(result["prune"]) == ["ci-1"]
+
+
 # --- input handling -------------------------------------------------------------------------------
 
 
@@ -260,7 +437,7 @@ def test_inactive_rows_are_ignored():
         {"name": "raw-alive", "manifest_digest": D_OLD, "start_ts": NOW - 50 * DAY},
     ]
     result = prune_plan(tags, match=[".*"], now=NOW)
-    assert names(result["prune"]) == ["raw-alive", "raw-expiring"]
+    assert names(result["prune"]) == ["raw-expiring", "raw-alive"]  # same start: in the input's order
     assert result["keep"] == []
 
 
@@ -321,6 +498,9 @@ def test_the_input_is_not_modified():
         ({"match": ["ci-.*"], "keep_newest": 2.5}, r"keep_newest: 2.5 is not a whole number of tags"),
         ({"match": ["ci-.*"], "keep_newest": True}, r"keep_newest: True is not a number of tags"),
         ({"match": ["ci-.*"], "now": "yesterday"}, r"now: 'yesterday' is not an ISO 8601 date-time"),
+        ({"match": ["ci-.*"], "now": NOW * 1000}, r"now: 1800000000000 is not in epoch seconds: .*milliseconds"),
+        ({"match": ["ci-.*"], "now": str(NOW * 1000)}, r"now: 1800000000000 is not in epoch seconds"),
+        ({"match": ["ci-.*"], "now": 20261201}, r"now: 20261201 is ambiguous: .*2026-12-01"),
         ({"match": ["ci-.*"], "protect_manifests": "no"}, r"protect_manifests: 'no' is not a boolean"),
     ],
 )
@@ -352,3 +532,15 @@ def test_numeric_strings_for_keep_newest_are_accepted():
                                            (86400, "1d"), (90000, "1d1h"), (-5, "0s")])
 def test_format_age(seconds, text):
     assert format_age(seconds) == text
+
+
+def test_a_signature_goes_with_the_last_tag_pointing_at_its_manifest_even_while_a_list_still_has_it():
+    # Quay expires a manifest's Cosign tags with the last tag that points at the manifest itself; a manifest list
+    # that has the manifest as a child does not keep them. The plan deletes the signature itself, first, so the real
+    # run changes exactly what the plan lists.
+    listed = tag("v1", 40, D_LIST, is_manifest_list=True, child_manifests_presence={D_SIGNED: True, D_OTHER: True})
+    tags = [tag(SIG, 39, D_SIG), tag("ci-1", 41, D_SIGNED), listed]
+    result = prune_plan(tags, match=["ci-.*"], older_than="30d", now=NOW)
+    assert names(result["prune"]) == [SIG, "ci-1"]
+    assert by_name(result)[SIG]["reason"] == "signature of %s, which loses its last tags (ci-1)" % D_SIGNED
+    assert names(result["keep"]) == ["v1"]

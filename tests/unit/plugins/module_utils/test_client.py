@@ -32,9 +32,10 @@ SCOPE = {"detail": "Unauthorized", "error_message": "Unauthorized", "error_type"
 
 
 def make_client(**kwargs):
+    """A client that sleeps on a fake clock: ``sleeps`` records each pause, and the clock is their sum."""
     sleeps = []
     kwargs.setdefault("retries", 3)
-    client = QuayClient("quay.example.com", TOKEN, sleep=sleeps.append, **kwargs)
+    client = QuayClient("quay.example.com", TOKEN, sleep=sleeps.append, clock=lambda: sum(sleeps), **kwargs)
     client.sleeps = sleeps
     return client
 
@@ -193,6 +194,28 @@ def test_pagination_follows_has_additional(transport):
     assert all(c.query["limit"] == "2" for c in transport.calls)
 
 
+def test_a_listing_that_serves_the_first_page_again_stops_with_an_error(transport):
+    # A server or proxy that ignores ?page= answers page 1, with has_additional true, whatever is asked.
+    transport.handler = lambda call: (200, page([row("a"), row("b")], True, 1), None)
+    with pytest.raises(QuayError) as exc:
+        make_client().list_all_tags("org/app", limit=2)
+    assert len(transport.calls) == 2
+    assert exc.value.kind == "bad_response"
+    assert str(exc.value) == (
+        "the tag listing of org/app does not advance at page 2: the answer is page 1, so following has_additional would "
+        "never end. A server or proxy in front of Quay seems to ignore the page parameter; check quay_host "
+        "(GET /api/v1/repository/org/app/tag/)")
+
+
+def test_a_listing_that_repeats_a_page_without_numbering_it_stops_with_an_error(transport):
+    rows = [row("a"), row("b")]
+    transport.handler = lambda call: (200, {"tags": rows, "has_additional": True}, None)
+    with pytest.raises(QuayError) as exc:
+        make_client().list_all_tags("org/app", limit=2)
+    assert len(transport.calls) == 2
+    assert "does not advance at page 2: its tags are those of page 1 again" in str(exc.value)
+
+
 def test_pagination_stops_without_has_additional(transport):
     transport.expect("GET", TAGS_PATH, body=page([row("a")], False))
     assert len(make_client().list_all_tags("org/app")) == 1
@@ -338,7 +361,8 @@ def test_a_move_whose_answer_was_lost_is_read_back_and_not_sent_again(transport,
 
 
 def test_a_move_not_in_place_after_a_lost_answer_is_sent_again(transport):
-    transport.expect("PUT", TAGS_PATH + "stable", raises=TIMEOUT)
+    # A 502: the proxy is done with the request (unlike a time-out or a 504), so one read tells.
+    transport.expect("PUT", TAGS_PATH + "stable", status=502, body=None)
     transport.expect("GET", TAGS_PATH, body=page([row("stable", D1)]))
     transport.expect("PUT", TAGS_PATH + "stable", status=201, body="Updated")
     client = make_client()
@@ -349,7 +373,7 @@ def test_a_move_not_in_place_after_a_lost_answer_is_sent_again(transport):
 
 
 def test_a_failed_read_back_falls_back_to_sending_again(transport):
-    transport.expect("PUT", TAGS_PATH + "stable", raises=TIMEOUT)
+    transport.expect("PUT", TAGS_PATH + "stable", status=502, body=None)
     transport.expect("GET", TAGS_PATH, status=403, body=SCOPE)
     transport.expect("PUT", TAGS_PATH + "stable", status=201, body="Updated")
     client = make_client()
@@ -366,14 +390,81 @@ def test_a_restore_whose_answer_was_lost_is_read_back(transport):
 
 
 def test_the_last_attempt_is_read_back_before_failing(transport):
-    transport.expect("PUT", TAGS_PATH + "stable", status=504, body=GATEWAY_TIMEOUT)
+    transport.expect("PUT", TAGS_PATH + "stable", status=502, body=None)
     transport.expect("GET", TAGS_PATH, body=page([row("stable", D1)]))
-    transport.expect("PUT", TAGS_PATH + "stable", status=504, body=GATEWAY_TIMEOUT)
+    transport.expect("PUT", TAGS_PATH + "stable", status=502, body=None)
     transport.expect("GET", TAGS_PATH, body=page([row("stable", D2)]))
     client = make_client(retries=1)
     client.change_tag("org/app", "stable", manifest_digest=D2)
     assert [c.method for c in transport.calls] == ["PUT", "GET", "PUT", "GET"]
     assert "retried in" in client.warnings[0] and "the change is in place" in client.warnings[1]
+
+
+class SlowQuay:
+    """A Quay that applies a lost move only after ``reads_before`` read-backs (it is still working on it meanwhile)."""
+
+    def __init__(self, lost, reads_before, digest=D2, read_status=200):
+        self.lost = lost
+        self.reads_before = reads_before
+        self.digest = digest
+        self.read_status = read_status
+        self.reads = 0
+        self.read_times = []
+        self.put_times = []
+
+    def handler(self, client):
+        def answer(call):
+            if call.method == "GET":
+                self.reads += 1
+                self.read_times.append(client._clock())
+                if self.read_status != 200:
+                    return self.read_status, SCOPE, None
+                applied = self.reads > self.reads_before
+                return 200, page([row("stable", self.digest if applied else D1)]), None
+            self.put_times.append(client._clock())
+            if len(self.put_times) == 1:
+                if isinstance(self.lost, Exception):
+                    raise self.lost
+                return self.lost, GATEWAY_TIMEOUT, None
+            return 201, "Updated", None
+        return answer
+
+
+@pytest.mark.parametrize("lost", [TIMEOUT, 504])
+def test_a_move_still_in_flight_after_a_lost_answer_is_watched_before_it_is_sent_again(transport, lost):
+    # Quay is still working on the PUT when the first read-backs arrive (a 1.6 s request against a 1 s time-out):
+    # the read-back keeps reading, and the PUT is not sent again.
+    client = make_client(timeout=4)
+    quay = SlowQuay(lost, reads_before=3)
+    transport.handler = quay.handler(client)
+    assert client.change_tag("org/app", "stable", manifest_digest=D2) is None
+    assert [c.method for c in transport.calls] == ["PUT", "GET", "GET", "GET", "GET"]
+    assert len(quay.put_times) == 1
+    assert all(0 < when <= 4 for when in quay.read_times)
+    assert client.warnings == ["PUT /api/v1/repository/org/app/tag/stable: %s; read back from Quay: the change is in place, "
+                               "not sent again" % ("no answer within 4 s" if lost is TIMEOUT else "HTTP 504")]
+
+
+@pytest.mark.parametrize("lost", [TIMEOUT, 504])
+def test_a_lost_move_is_watched_for_timeout_seconds_then_sent_again(transport, lost):
+    client = make_client(timeout=4)
+    quay = SlowQuay(lost, reads_before=1000)
+    transport.handler = quay.handler(client)
+    client.change_tag("org/app", "stable", manifest_digest=D2)
+    assert len(quay.put_times) == 2 and quay.reads >= 3
+    # Every read within the window, the last one at its end, and the write sent again only then.
+    assert quay.read_times[-1] == pytest.approx(4) and quay.put_times[1] == pytest.approx(4)
+    # Pauses grow: each read-back pause at least as long as the one before (the last one is cut at the window's end).
+    pauses = [b - a for a, b in zip(quay.read_times, quay.read_times[1:])]
+    assert all(later >= earlier for earlier, later in zip(pauses[:-2], pauses[1:-1])), pauses
+
+
+def test_failed_read_backs_keep_watching_until_the_window_ends(transport):
+    client = make_client(timeout=2)
+    quay = SlowQuay(TIMEOUT, reads_before=1000, read_status=403)
+    transport.handler = quay.handler(client)
+    client.change_tag("org/app", "stable", manifest_digest=D2)
+    assert quay.reads >= 2 and quay.put_times[1] == pytest.approx(2)
 
 
 @pytest.mark.parametrize("lost", [dict(raises=TIMEOUT), dict(status=504, body=GATEWAY_TIMEOUT)])

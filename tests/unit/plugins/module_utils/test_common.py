@@ -10,9 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.quaytools.tags.plugins.module_utils._common import (
-    EXPIRATION_MAX_OFFSET,
-    EXPIRATION_MIN_OFFSET,
-    clamp_expiration,
+    check_epoch_seconds,
     iso8601,
     normalize_row,
     parse_duration,
@@ -61,13 +59,19 @@ def test_parse_rfc2822(text, expected):
     ("2026-11-28T22:40Z", T0 - 46),
     ("2026-11-28", T0 - (22 * 3600 + 40 * 60 + 46)),
     ("  2026-11-28T22:40:46Z  ", T0),
+    # ISO 8601 also writes offsets as hours alone or without the colon.
+    ("2026-11-28T23:40:46+01", T0),
+    ("2026-11-28T23:40:46+0100", T0),
+    ("2026-11-28T17:40:46-05", T0),
+    ("2026-11-29T08:10:46+09:30", T0),
 ])
 def test_parse_iso8601(text, expected):
     assert parse_iso8601(text) == expected
 
 
 @pytest.mark.parametrize("text", ["2026-13-01", "2026-02-30T00:00:00Z", "2026-11-28T25:00:00Z", "28/11/2026", "yesterday",
-                                  "2026-11-28T22:40:46Q", ""])
+                                  "2026-11-28T22:40:46Q", "", "2026-11-28T22:40:46+1", "2026-11-28T22:40:46+010",
+                                  "2026-11-28T22:40:46+24:00", "2026-11-28T22:40:46+01:60"])
 def test_parse_iso8601_rejects(text):
     with pytest.raises(ValueError) as exc:
         parse_iso8601(text)
@@ -90,6 +94,48 @@ def test_parse_point_in_time(value, expected):
 def test_parse_point_in_time_rejects(value):
     with pytest.raises(ValueError):
         parse_point_in_time(value)
+
+
+# -- the shared epoch-seconds check (every option that takes a time) ------------------------------
+
+@pytest.mark.parametrize("value", [0, T0, T0 + 0.5, 12345678, 99999999999])
+def test_check_epoch_seconds_accepts_plausible_seconds(value):
+    assert check_epoch_seconds(value) == float(value)
+
+
+@pytest.mark.parametrize("value, message", [
+    (1795905646000, "1795905646000 is not in epoch seconds: it would be the year 58879; if it is in milliseconds, "
+                    "give 1795905646 (2026-11-28T22:40:46Z)"),
+    (1795905646000.5, "is not in epoch seconds"),
+    (10 ** 11 + 1, "is not in epoch seconds"),
+    (10 ** 15, "1000000000000000 is not in epoch seconds: it would be the year 31690708, and even in milliseconds "
+               "it is no date: give epoch seconds or an ISO 8601 date-time"),
+    (10 ** 20, "is not in epoch seconds"),
+    (20261201, "20261201 is ambiguous: it reads as the date 2026-12-01 but as epoch seconds it is "
+               "1970-08-23T12:06:41Z: write 2026-12-01 for the date, or its epoch seconds 1796083200"),
+    (19700101, "19700101 is ambiguous: it reads as the date 1970-01-01"),
+    (-1, "-1 is before 1970-01-01T00:00:00Z: give epoch seconds"),
+    (float("nan"), "nan is not a point in time"),
+    (float("inf"), "inf is not a point in time"),
+])
+def test_check_epoch_seconds_refuses_what_cannot_be_meant(value, message):
+    with pytest.raises(ValueError) as exc:
+        check_epoch_seconds(value)
+    assert message in str(exc.value)
+
+
+@pytest.mark.parametrize("value", [1795905646000, "1795905646000", " 1795905646000 ", 20261201, "20261201", -5,
+                                   "99999999999999999999"])
+def test_every_parser_of_a_time_uses_the_shared_check(value):
+    for parse in (parse_point_in_time, parse_expiration):
+        with pytest.raises(ValueError) as exc:
+            parse(value)
+        assert any(words in str(exc.value) for words in ("not in epoch seconds", "ambiguous", "before 1970")), parse
+
+
+def test_an_iso_8601_date_is_the_way_to_write_what_an_8_digit_number_is_refused_for():
+    assert parse_point_in_time("2026-12-01") == 1796083200.0
+    assert parse_expiration("2026-12-01").value == 1796083200.0
 
 
 # -- expiration values --------------------------------------------------------------------------
@@ -127,16 +173,6 @@ def test_parse_expiration(value, kind, amount):
 def test_parse_expiration_rejects(value):
     with pytest.raises(ValueError):
         parse_expiration(value)
-
-
-def test_clamp_expiration_matches_the_real_server():
-    # Recorded from a real Quay (tests/emulator/README.md): start 1795906020; now+10 min stored start+1h; now+3 years stored start+104 weeks.
-    start = 1795906020
-    assert clamp_expiration(start, 1795906620) == 1795909620
-    assert clamp_expiration(start, 1890514020) == 1858805220
-    assert clamp_expiration(start, start + 86400) == start + 86400
-    assert clamp_expiration(start, start + EXPIRATION_MIN_OFFSET) == start + EXPIRATION_MIN_OFFSET
-    assert clamp_expiration(start, start + EXPIRATION_MAX_OFFSET + 1) == start + EXPIRATION_MAX_OFFSET
 
 
 # -- rows ---------------------------------------------------------------------------------------
@@ -198,8 +234,9 @@ def test_normalize_row_without_optional_keys():
     assert out["last_modified"] == "2026-11-28T22:40:46Z"  # falls back to start_ts
 
 
-def test_numeric_strings_of_milliseconds_stay_numbers():
-    # ansible-core < 2.19 hands templated integers to modules as strings: 13 digits must still parse as a number
-    from ansible_collections.quaytools.tags.plugins.module_utils._common import parse_expiration, parse_point_in_time
-    assert parse_point_in_time("1795917456464") == 1795917456464.0
-    assert parse_expiration("1796510802000").value == 1796510802000.0
+def test_numeric_strings_of_milliseconds_are_read_as_numbers_and_refused_as_milliseconds():
+    # ansible-core < 2.19 hands templated integers to modules as strings: 13 digits must still read as a number,
+    # and get the milliseconds message rather than "not an ISO 8601 date-time".
+    for parse in (parse_point_in_time, parse_expiration):
+        with pytest.raises(ValueError, match="1795917456464 is not in epoch seconds: .* in milliseconds, give 1795917456 "):
+            parse("1795917456464")

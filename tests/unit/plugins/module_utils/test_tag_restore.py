@@ -68,7 +68,9 @@ def test_at_is_parsed(value, expected):
 @pytest.mark.parametrize("value, words", [
     (NOW + 5, "is in the future"),
     ("2026-11-28T22:49:00Z", "is in the future"),
-    (NOW * 1000, "at: %d is in the future (is it in milliseconds? give seconds)" % (NOW * 1000)),
+    (NOW * 1000, "at: %d is not in epoch seconds: it would be the year 58879; if it is in milliseconds, give %d"
+                 % (NOW * 1000, NOW)),
+    (20261128, "at: 20261128 is ambiguous: it reads as the date 2026-11-28"),
     ("yesterday", "epoch seconds or an ISO 8601"),
     (True, "epoch seconds or an ISO 8601"),
     (float("nan"), "not a point in time"),

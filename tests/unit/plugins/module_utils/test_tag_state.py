@@ -11,9 +11,10 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.quaytools.tags.plugins.module_utils._rules import FlagReader
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_read import common_substring, digest_available
 from ansible_collections.quaytools.tags.plugins.module_utils._tag_state import (
     PlanError,
-    common_substring,
     make_plan,
     parse_request,
     read_current,
@@ -26,7 +27,7 @@ D2 = "sha256:" + "2" * 64
 
 def request(**params):
     base = {"repository": "org/app", "name": ["t"], "state": "present", "manifest_digest": None, "source_tag": None,
-            "expiration": None, "immutable": None, "overwrite": True}
+            "expiration": None, "immutable": None, "overwrite": True, "expected_digests": None}
     base.update(params)
     return parse_request(base, NOW)
 
@@ -131,3 +132,117 @@ def test_plan_collects_every_problem_before_writing():
 
 def test_parse_request_dedupes_names():
     assert request(name=["a", "b", "a"]).names == ["a", "b"]
+
+
+# -- Quay's immutability rules (FEATURE_IMMUTABLE_TAGS on) ----------------------------------------------------------------
+
+def can_expire(value):
+    """A FlagReader of FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE (``asked``: whether the plan needed it)."""
+    return FlagReader(lambda: value)
+
+
+def test_plan_refuses_a_new_tag_with_immutable_and_an_expiration_before_any_write():
+    with pytest.raises(PlanError) as exc:
+        make_plan(request(name=["imm-a"], manifest_digest=D1, immutable=True, expiration="2w"), {"imm-a": None}, True, NOW,
+                  can_expire(False))
+    message = str(exc.value)
+    assert message.startswith("nothing was changed: imm-a would get an expiration in this task")
+    assert "expiration: never together with immutable: true" in message and "FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE" in message
+
+
+def test_plan_refuses_an_expiration_for_a_list_with_an_immutable_tag_before_any_write():
+    flag = can_expire(False)
+    with pytest.raises(PlanError) as exc:
+        make_plan(request(name=["a", "latest"], expiration="2w"),
+                  {"a": row("a", immutable=False), "latest": row("latest", immutable=True)}, True, NOW, flag)
+    assert str(exc.value).startswith("nothing was changed: latest is immutable and this Quay server does not let")
+    assert flag.asked is True
+
+
+def test_plan_refuses_immutable_on_an_expiring_tag():
+    with pytest.raises(PlanError) as exc:
+        make_plan(request(name=["c"], immutable=True), {"c": row("c", end=NOW + 86400, immutable=False)}, True, NOW,
+                  can_expire(False))
+    assert "c has an expiration" in str(exc.value) and "expiration: never together with immutable: true" in str(exc.value)
+
+
+def test_immutable_with_expiration_never_locks_an_expiring_tag_in_one_put():
+    plans, _w = make_plan(request(name=["c"], immutable=True, expiration="never"),
+                          {"c": row("c", end=NOW + 86400, immutable=False)}, True, NOW, can_expire(False))
+    assert plans[0].writes == [("change", {"expiration": None, "immutable": True})]
+    assert plans[0].after["immutable"] is True and plans[0].after["expiration"] is None
+
+
+@pytest.mark.parametrize("name, current, wanted", [
+    ("imm-a", None, dict(manifest_digest=D1, immutable=True, expiration="2w")),
+    ("latest", row("latest", immutable=True), dict(expiration="2w")),
+    ("c", row("c", end=NOW + 86400, immutable=False), dict(immutable=True)),
+])
+def test_with_can_expire_on_immutable_and_expiration_go_together(name, current, wanted):
+    flag = can_expire(True)
+    plans, _w = make_plan(request(name=[name], **wanted), {name: current}, True, NOW, flag)
+    assert plans[0].changed and flag.asked is True
+    if current is None:
+        # Quay cannot create a tag with immutable or expiration in the same PUT: create, then both at once.
+        assert [body for _kind, body in plans[0].writes][0] == {"manifest_digest": D1}
+        assert set(plans[0].writes[1][1]) == {"expiration", "immutable"}
+
+
+def test_the_flag_is_not_asked_when_no_rule_depends_on_it():
+    flag = can_expire(True)
+    make_plan(request(name=["a", "b"], expiration="2w"), {"a": row("a", immutable=False), "b": row("b", immutable=False)},
+              True, NOW, flag)
+    make_plan(request(name=["a"], immutable=True), {"a": row("a", immutable=False)}, True, NOW, flag)
+    assert flag.asked is False
+
+
+# -- state=absent with expected digests ------------------------------------------------------------------------------------
+
+def test_absent_deletes_only_tags_that_still_point_at_the_expected_digest():
+    plans, warnings = make_plan(request(name=["a", "b", "c"], state="absent", expected_digests={"a": D1, "b": D1}),
+                                {"a": row("a", D1), "b": row("b", D2), "c": row("c", D2)}, None, NOW)
+    assert [(p.name, p.writes, p.skipped is not None) for p in plans] == [
+        ("a", [("delete", None)], False), ("b", [], True), ("c", [("delete", None)], False)]
+    assert warnings == ["b: not deleted: it points at %s, not at the expected %s: it moved after the deletion was planned, "
+                        "so it is left alone" % (D2, D1)]
+    assert plans[1].after == {"state": "present", "manifest_digest": D2, "expiration": None}
+
+
+def test_absent_with_manifest_digest_expects_it_for_every_name():
+    parsed = request(name=["a", "b"], state="absent", manifest_digest=D1)
+    assert parsed.expected_digests == {"a": D1, "b": D1} and parsed.manifest_digest is None
+    plans, _w = make_plan(parsed, {"a": row("a", D1), "b": row("b", D2)}, None, NOW)
+    assert [p.changed for p in plans] == [True, False]
+
+
+def test_a_moved_immutable_tag_is_skipped_not_refused():
+    plans, _w = make_plan(request(name=["a"], state="absent", expected_digests={"a": D1}),
+                          {"a": row("a", D2, immutable=True)}, True, NOW)
+    assert plans[0].skipped and not plans[0].changed
+
+
+# -- child manifests ---------------------------------------------------------------------------------------------------------
+
+LIST_DIGEST = "sha256:" + "3" * 64
+
+
+def manifest_list(**extra):
+    """A recorded-like row of an active Docker manifest list (Quay's listing keys and order)."""
+    out = {"name": "multiarch", "reversion": False, "start_ts": NOW - 86400, "manifest_digest": LIST_DIGEST,
+           "is_manifest_list": True, "size": None, "last_modified": "Fri, 04 Dec 2026 14:52:08 -0000"}
+    out.update(extra)
+    return out
+
+
+@pytest.mark.parametrize("listed, expected", [
+    (manifest_list(), None),                                                   # older Quay: children not listed
+    (manifest_list(is_sparse=False, child_manifest_count=1, present_child_count=1,
+                   child_manifests_presence={D2: True}), True),
+    (manifest_list(is_sparse=True, child_manifest_count=1, present_child_count=0,
+                   child_manifests_presence={D2: False}), False),               # a child the repository does not hold
+    (row("plain", D1), False),
+])
+def test_digest_available_with_and_without_child_presence(listed, expected):
+    client = FakeClient([])
+    client.rows = [listed]
+    assert digest_available(client, "org/app", D2, [], NOW) is expected

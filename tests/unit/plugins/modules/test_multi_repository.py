@@ -166,13 +166,32 @@ def test_name_may_come_from_every_entry(run_module, transport):
     assert result["failed"] is True and result["msg"] == "name: give at least one tag name"
 
 
+def test_expected_digests_per_repository(run_module, transport):
+    quay = world(["org/r01", "org/r02"])
+    transport.handler = quay
+    args = {"repository": [{"repository": "org/r01", "name": ["ci-1", "ci-3"], "expected_digests": {"ci-1": OLD, "ci-3": NEW}},
+                           {"repository": "org/r02", "name": ["ci-2"], "expected_digests": {"ci-2": NEW}}],
+            "state": "absent"}
+    checked = run_module(quay_tag.main, args, check_mode=True)
+    assert transport.writes == []
+    real = run_module(quay_tag.main, args)
+    assert clean(checked) == clean(dict(real))
+    # ci-3 points at OLD, not at the NEW the plan expected: left alone and reported, with its repository.
+    assert [(tag["repository"], tag["name"], tag["manifest_digest"]) for tag in real["skipped_tags"]] == [("org/r01", "ci-3", OLD)]
+    assert [tag["name"] for tag in real["repositories"][0]["skipped_tags"]] == ["ci-3"]
+    assert real["repositories"][1]["skipped_tags"] == []
+    assert sorted(quay.active("org/r01")) == ["candidate", "ci-2", "ci-3", "latest", "stable"]
+    assert "ci-2" not in quay.active("org/r02")
+    assert run_module(quay_tag.main, args)["changed"] is False
+
+
 @pytest.mark.parametrize("repository, message", [
     (["org/r01", "Org/Bad"], "repository[1]: 'Org/Bad' is not a valid repository: namespace 'Org' must be"),
     (["org/r01", "noslash"], "repository[1]: 'noslash' is not a repository: use namespace/name"),
     (["org/r01", 42], "repository[1]: 42 is neither namespace/name nor a dictionary with a repository key"),
     ([{"name": ["x"]}], "repository[0]: a dictionary entry needs a repository key"),
     ([{"repository": "org/r01", "state": "present"}],
-     "repository[0] (org/r01): state cannot be set per repository in quay_tag: an entry can give expiration, "
+     "repository[0] (org/r01): state cannot be set per repository in quay_tag: an entry can give expected_digests, expiration, "
      "manifest_digest, name, source_tag"),
     ([{"repository": "org/r01", "name": ["bad tag"]}], "repository[0] (org/r01): name: 'bad tag' is not a valid tag name"),
     (["org/r01", {"repository": "org/r02", "manifest_digest": "sha256:short"}],

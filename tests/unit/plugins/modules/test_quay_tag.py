@@ -277,13 +277,22 @@ def test_tag_deleted_by_another_run_meanwhile_is_absent_as_wanted(run_module, tr
     ({"repository": "org/app", "name": "x", "expiration": "tomorrow"}, "expiration:"),
     ({"repository": "org/app", "name": "x", "expiration": "2020-01-01T00:00:00Z"}, "in the past"),
     ({"repository": "org/app", "name": "x", "expiration": 1796510802000}, "milliseconds"),
-    ({"repository": "org/app", "name": "x", "state": "absent", "manifest_digest": D1}, "only used with state=present"),
+    ({"repository": "org/app", "name": "x", "state": "absent", "expiration": "1d"}, "only used with state=present"),
+    ({"repository": "org/app", "name": "x", "expected_digests": {"x": D1}}, "expected_digests: only used with state=absent"),
+    ({"repository": "org/app", "name": "x", "state": "absent", "expected_digests": {"y": D1}},
+     "expected_digests: y is not one of the tags in name (x)"),
+    ({"repository": "org/app", "name": "x", "state": "absent", "expected_digests": {"x": "sha256:1"}},
+     "expected_digests: x: 'sha256:1' is not a manifest digest"),
+    ({"repository": "org/app", "name": "x", "state": "absent", "manifest_digest": D1, "expected_digests": {"x": D1}},
+     "mutually exclusive"),
     ({"repository": "org/app", "name": "x", "state": "gone"}, "state"),
 ])
 def test_bad_input_fails_before_any_request(run_module, transport, args, words):
     result = run_module(quay_tag.main, args)
     assert result["failed"] is True and words in result["msg"]
     assert transport.calls == []
+    if "mutually exclusive" not in words and "state" != words:  # Ansible's own option checks return no api_requests
+        assert result["api_requests"] == 0
 
 
 def test_missing_connection_options(run_module, transport):
@@ -324,6 +333,26 @@ def test_check_mode_accepts_child_of_active_manifest_list(run_module, transport)
     transport.expect("GET", LIST, body=page(lst))
     result = run_module(quay_tag.main, {"repository": "org/app", "name": "v9", "manifest_digest": D2}, check_mode=True)
     assert result["changed"] is True and result["tags"][0]["actions"] == ["created"]
+
+
+def test_check_mode_accepts_a_child_digest_when_the_server_does_not_list_children(run_module, transport):
+    # Older Quay releases send a manifest list's row without child_manifests_presence (keys as Quay sends them).
+    lst = {"name": "multiarch", "reversion": False, "start_ts": NOW - 86400, "manifest_digest": "sha256:" + "3" * 64,
+           "is_manifest_list": True, "size": None, "last_modified": "Fri, 04 Dec 2026 14:52:08 -0000"}
+    transport.expect("GET", LIST, body=page())
+    transport.expect("GET", LIST, body=page(lst))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v9", "manifest_digest": D2}, check_mode=True)
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] is True and result["tags"][0]["actions"] == ["created"]
+    assert any("does not list the children of its manifest lists" in w for w in result["warnings"])
+
+
+def test_check_mode_refuses_a_child_the_repository_does_not_hold(run_module, transport):
+    lst = dict(row("multi", "sha256:" + "3" * 64), is_manifest_list=True, child_manifests_presence={D2: False})
+    transport.expect("GET", LIST, body=page())
+    transport.expect("GET", LIST, body=page(lst))
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v9", "manifest_digest": D2}, check_mode=True)
+    assert result["failed"] is True and "is not available in org/app" in result["msg"]
 
 
 def test_real_run_checks_digest_when_another_write_goes_first(run_module, transport):
@@ -372,17 +401,20 @@ def test_a_write_whose_answers_were_all_lost_may_have_been_applied(run_module, t
 
 
 def test_a_move_whose_answers_were_all_lost_may_have_been_applied(run_module, transport):
-    timeout = requests.exceptions.ReadTimeout("Read timed out.")
-    transport.expect("GET", LIST, body=page(row("v1", D1)))
-    transport.expect("PUT", LIST + "v1", raises=timeout)
-    transport.expect("GET", LIST, body=page(row("v1", D1)))
-    transport.expect("PUT", LIST + "v1", raises=timeout)
-    transport.expect("GET", LIST, body=page(row("v1", D1)))
-    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v1", "manifest_digest": D2, "retries": 1})
+    def quay(call):
+        if call.method == "PUT":
+            raise requests.exceptions.ReadTimeout("Read timed out.")
+        return 200, page(row("v1", D1)), None  # the move never shows up
+
+    transport.handler = quay
+    # timeout 0.1 s: the read-backs watch the lost PUT for 0.1 s before it is sent again (or the task fails).
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "v1", "manifest_digest": D2, "retries": 1,
+                                        "timeout": 0.1})
     assert result["failed"] is True and result["changed_tags"] == [] and result["changed"] is False
     assert result["msg"].endswith("; no tag was changed before it, but this write may have been applied (Quay's answer was "
                                   "lost): run the task again, it changes only what is left")
-    assert result["api_requests"] == 5
+    assert [c.method for c in transport.calls].count("PUT") == 2
+    assert result["api_requests"] == len(transport.calls) >= 5
 
 
 def test_a_refused_write_still_says_no_tag_was_changed(run_module, transport):
@@ -391,3 +423,153 @@ def test_a_refused_write_still_says_no_tag_was_changed(run_module, transport):
         transport.expect("PUT", LIST + "v1", status=503, body={"message": "upstream connect error"})
     result = run_module(quay_tag.main, {"repository": "org/app", "name": "v1", "manifest_digest": D2, "retries": 1})
     assert result["failed"] is True and result["msg"].endswith("; no tag was changed")
+
+
+# -- Quay's immutability rules: refused before the first write, in check mode too -----------------------------------------
+
+CONFIG = "/config"
+
+
+def quay_config(can_expire):
+    """The parts of Quay's GET /config that matter here (the real body has many more keys)."""
+    return {"config": {"FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE": can_expire}, "features": {
+        "IMMUTABLE_TAGS": True, "IMMUTABLE_TAGS_CAN_EXPIRE": can_expire, "CHANGE_TAG_EXPIRATION": True}}
+
+
+IMMUTABILITY_CASES = {
+    # new tag: created, then expiration and immutable in one PUT, which Quay refuses after setting the expiration;
+    # the tag is not there, so one more row is read to learn whether the server reports immutability
+    "new tag with immutable and expiration": (
+        {"name": "imm-a", "manifest_digest": D1, "immutable": True, "expiration": "2w"},
+        [page(), page(row("latest", D1, immutable=False))],
+        "imm-a would get an expiration in this task"),
+    # a list where one tag is immutable: the expiration of the first would be set before the second failed
+    "expiration on a list with an immutable tag": (
+        {"name": ["a", "latest"], "expiration": "2w"},
+        [page(row("a", immutable=False), row("latest", immutable=True))],
+        "latest is immutable and this Quay server does not let immutable tags expire"),
+    "immutable on an expiring tag": (
+        {"name": "c", "immutable": True},
+        [page(row("c", end=NOW + 86400, immutable=False))],
+        "c has an expiration"),
+}
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+@pytest.mark.parametrize("case", sorted(IMMUTABILITY_CASES))
+def test_immutability_and_expiration_refused_before_any_write(run_module, transport, case, check_mode):
+    args, reads, words = IMMUTABILITY_CASES[case]
+    for body in reads:
+        transport.expect("GET", LIST, body=body)
+    transport.expect("GET", CONFIG, body=quay_config(False))
+    result = run_module(quay_tag.main, dict(args, repository="org/app"), check_mode=check_mode)
+    assert result["failed"] is True and result["changed"] is False, result
+    assert result["msg"].startswith("nothing was changed: ") and words in result["msg"]
+    assert "FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE" in result["msg"]
+    assert transport.writes == []
+    assert transport.calls[-1].path == CONFIG and "Authorization" in transport.calls[-1].headers
+
+
+@pytest.mark.parametrize("case", sorted(IMMUTABILITY_CASES))
+def test_immutability_and_expiration_go_together_when_the_server_allows_it(run_module, transport, case):
+    args, reads, _words = IMMUTABILITY_CASES[case]
+    for body in reads:
+        transport.expect("GET", LIST, body=body)
+    transport.expect("GET", CONFIG, body=quay_config(True))
+    names = args["name"] if isinstance(args["name"], list) else [args["name"]]
+    for name in names:
+        if name == "imm-a":
+            transport.expect("PUT", LIST + name, status=201, body="Updated")
+        transport.expect("PUT", LIST + name, status=201, body="Updated")
+    result = run_module(quay_tag.main, dict(args, repository="org/app"))
+    assert not result.get("failed"), result
+    assert result["changed"] is True and all(t["changed"] for t in result["tags"])
+    assert result["api_requests"] == len(transport.calls)
+
+
+def test_immutable_with_expiration_never_is_one_put_and_asks_no_config(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("c", end=NOW + 86400, immutable=False)))
+    transport.expect("PUT", LIST + "c", status=201, body="Updated")
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "c", "immutable": True, "expiration": "never"})
+    assert [c.body for c in transport.writes] == [{"expiration": None, "immutable": True}]
+    assert result["tags"][0]["actions"] == ["expiration cleared", "made immutable"]
+    assert result["api_requests"] == 2
+    transport.expect("GET", LIST, body=page(row("c", immutable=True)))
+    again = run_module(quay_tag.main, {"repository": "org/app", "name": "c", "immutable": True, "expiration": "never"})
+    assert again["changed"] is False and again["api_requests"] == 1
+
+
+def test_an_unreadable_config_fails_before_any_write_and_says_why_it_was_read(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("c", end=NOW + 86400, immutable=False)))
+    transport.expect("GET", CONFIG, status=404, body=b"<html><title>404 Not Found</title></html>", headers={"Content-Type": "text/html"})
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "c", "immutable": True})
+    assert result["failed"] is True and transport.writes == []
+    assert result["msg"].startswith("could not learn whether this Quay server lets immutable tags expire "
+                                    "(FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE in Quay's /config), which this task depends on: ")
+
+
+# -- state=absent with expected digests --------------------------------------------------------------------------------------
+
+def test_absent_with_expected_digests_skips_a_tag_that_moved(run_module, transport):
+    def read(t, check):
+        t.expect("GET", LIST, body=page(row("ci-1", D1), row("ci-2", D2)))
+
+    def write(t):
+        t.expect("DELETE", LIST + "ci-1", status=204)
+
+    args = {"repository": "org/app", "name": ["ci-1", "ci-2"], "state": "absent", "expected_digests": {"ci-1": D1, "ci-2": D1}}
+    result, calls = four_passes(run_module, transport, args, read, write)
+    assert [c.method + " " + c.path for c in calls] == ["GET " + LIST, "DELETE " + LIST + "ci-1"]
+    assert result["changed"] is True
+    assert [(t["name"], t["state"], t["changed"]) for t in result["tags"]] == [("ci-1", "absent", True), ("ci-2", "present", False)]
+    assert result["skipped_tags"] == [{"name": "ci-2", "manifest_digest": D2, "reason": (
+        "it points at %s, not at the expected %s: it moved after the deletion was planned, so it is left alone" % (D2, D1))}]
+    assert any(w.startswith("ci-2: not deleted: it points at") for w in result["warnings"])
+
+
+def test_absent_with_manifest_digest_deletes_only_tags_still_on_it(run_module, transport):
+    transport.expect("GET", LIST, body=page(row("a", D1), row("b", D2)))
+    transport.expect("DELETE", LIST + "a", status=204)
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": ["a", "b"], "state": "absent", "manifest_digest": D1})
+    assert [t["changed"] for t in result["tags"]] == [True, False] and [s["name"] for s in result["skipped_tags"]] == ["b"]
+
+
+# -- immutability policies: a tag created immutable cannot get an expiration -----------------------------------------
+
+REPO_POLICIES = "/api/v1/repository/org/app/immutabilitypolicy/"
+ORG_POLICIES = "/api/v1/organization/org/immutabilitypolicy/"
+SCOPE_403 = {"error_message": "Unauthorized", "error_type": "insufficient_scope", "status": 403}
+
+
+def test_a_new_tag_a_policy_locks_gets_no_expiration_and_nothing_is_written(run_module, transport):
+    transport.expect("GET", LIST, body=page())
+    transport.expect("GET", CONFIG, body=quay_config(False))
+    transport.expect("GET", REPO_POLICIES, body={"policies": []})
+    transport.expect("GET", ORG_POLICIES, body={"policies": [
+        {"uuid": "u1", "tagPattern": "pr-.*", "tagPatternMatches": True}]})
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "pr-7", "manifest_digest": D1, "expiration": "2w"})
+    assert result["failed"] is True and result["changed"] is False and transport.writes == []
+    assert ("pr-7 would be made immutable by the immutability policy of namespace org on the tags matching 'pr-.*'"
+            in result["msg"])
+
+
+def test_policies_the_token_cannot_read_leave_a_warning_and_the_task_goes_on(run_module, transport):
+    transport.expect("GET", LIST, body=page())
+    transport.expect("GET", CONFIG, body=quay_config(False))
+    transport.expect("GET", REPO_POLICIES, status=403, body=SCOPE_403)
+    transport.expect("GET", ORG_POLICIES, status=403, body=SCOPE_403)
+    transport.expect("PUT", LIST + "pr-7", status=201, body="Updated")
+    transport.expect("PUT", LIST + "pr-7", status=201, body="Updated")
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "pr-7", "manifest_digest": D1, "expiration": "2w"})
+    assert result["changed"] is True and not result.get("failed")
+    assert any("could not read the immutability policies of repository org/app (repo:admin) and namespace org "
+               "(org:admin)" in w for w in result["warnings"])
+
+
+def test_a_server_without_immutable_tags_costs_only_its_config(run_module, transport):
+    transport.expect("GET", LIST, body=page())
+    transport.expect("GET", CONFIG, body={"features": {"IMMUTABLE_TAGS": False, "IMMUTABLE_TAGS_CAN_EXPIRE": False}})
+    transport.expect("PUT", LIST + "pr-7", status=201, body="Updated")
+    transport.expect("PUT", LIST + "pr-7", status=201, body="Updated")
+    result = run_module(quay_tag.main, {"repository": "org/app", "name": "pr-7", "manifest_digest": D1, "expiration": "2w"})
+    assert result["changed"] is True and result["api_requests"] == 4 and not result.get("warnings")
