@@ -73,15 +73,15 @@ def iter_repositories(client, namespace=None, public=False, last_modified=False)
     for dummy in range(MAX_PAGES):
         data = list_repositories_page(client, namespace=namespace, public=public, last_modified=last_modified,
                                       next_page=next_page)
-        page = [item for item in data["repositories"] if isinstance(item, dict)]
-        names = [(item.get("namespace"), item.get("name")) for item in page]
+        names = [(item.get("namespace"), item.get("name")) for item in data["repositories"] if isinstance(item, dict)]
         if names and all(name in seen for name in names):
             raise QuayError("Quay's repository listing of %s went back to repositories it had already listed: the "
                             "next_page value was not understood (GET %s)" % (what, LIST_PATH), "bad_response",
                             method="GET", path=LIST_PATH, status=200)
         seen.update(names)
-        for item in page:
-            yield item
+        for item in data["repositories"]:
+            if isinstance(item, dict):
+                yield item
         next_page = data.get("next_page")
         if not next_page or not data["repositories"]:
             return
