@@ -7,9 +7,32 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# The tag name option, once: quay_tag requires it, quay_tag_info does not. Its argument spec is
-# plugins/module_utils/_options.py TAG_NAMES_ARG_SPEC; the two must agree (ansible-test validate-modules checks it).
-_NAMES = r"""
+
+class ModuleDocFragment(object):
+    # The repository option of the tag modules (argument spec: plugins/module_utils/_options.py REPOSITORY_ARG_SPEC;
+    # the two must agree, ansible-test validate-modules checks it). What an entry of a list may give differs per
+    # module: each module's notes say it.
+    DOCUMENTATION = r"""
+options:
+  repository:
+    description:
+      - The repository, as C(namespace/name), for example V(myorg/app). Nested names such as V(myorg/team/app) are allowed.
+        It is checked before any request is sent.
+      - Or a list of repositories (version 1.1.0 and later). The task then does the same in each of them, several at
+        a time (O(parallel)), with the same requests per repository as a task for that repository alone. A repository
+        that fails does not stop the others; the task fails at the end, naming each failed repository with the reason.
+        The result then has RV(repositories), one entry per repository in the order of the list. Check mode and diff
+        mode cover every repository.
+      - An entry of the list can also be a dictionary with C(repository) and some of the task's options, which
+        replace them for that repository only (the module's notes say which).
+      - Every entry is checked before any request is sent, and an error names the entry (V(repository[3])). A
+        repository may appear only once in the list. An empty list does nothing.
+    type: raw
+    required: true
+"""
+
+    # quaytools.tags.tag_options.names: the tag names (argument spec: _options.py TAG_NAMES_ARG_SPEC).
+    NAMES = r"""
 options:
   name:
     description:
@@ -18,26 +41,6 @@ options:
         breaks this rule is refused before any request is sent. A name given twice counts once.
     type: list
     elements: str
-%s    aliases:
+    aliases:
       - tag
 """
-
-
-class ModuleDocFragment(object):
-    # The repository option of the tag modules (argument spec: plugins/module_utils/_options.py REPOSITORY_ARG_SPEC).
-    DOCUMENTATION = r"""
-options:
-  repository:
-    description:
-      - The repository, as C(namespace/name), for example V(myorg/app). Nested names such as V(myorg/team/app) are allowed.
-      - It is checked before any request is sent. A repository that does not exist, or that the token cannot read, makes
-        the task fail.
-    type: str
-    required: true
-"""
-
-    # quaytools.tags.tag_options.names: an optional list of tag names.
-    NAMES = _NAMES % ""
-
-    # quaytools.tags.tag_options.names_required: the same, required.
-    NAMES_REQUIRED = _NAMES % "    required: true\n"

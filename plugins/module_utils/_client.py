@@ -102,7 +102,7 @@ class QuayClient(TagEndpoints):
 
     def __init__(self, host, token, validate_certs=True, ca_path=None, timeout=30, retries=3,
                  session=None, sleep=time.sleep, backoff=0.5, max_backoff=30.0, max_retry_after=120.0,
-                 clock=time.monotonic):
+                 clock=time.monotonic, gate=None):
         self.base_url = normalize_host(host)
         self._token = token
         self.validate_certs = validate_certs
@@ -121,6 +121,22 @@ class QuayClient(TagEndpoints):
         self._server_config = None
         self.requests_sent = 0
         self.warnings = []
+        # A multi-repository task's RateGate (module_utils/_pool.py): consulted before each request, told of each 429.
+        self.gate = gate
+
+    def sibling(self, gate=None):
+        """A client for another worker of the same task: the same options, session (pooled keep-alive connections) and
+        proxy and CA settings this client read from the environment, with its own request count and warnings."""
+        session = self.session
+        other = QuayClient(self.base_url, self._token, validate_certs=self.validate_certs, ca_path=self.ca_path,
+                           timeout=self.timeout, retries=self.retries, session=session, sleep=self._sleep,
+                           backoff=self.backoff, max_backoff=self.max_backoff, max_retry_after=self.max_retry_after,
+                           clock=self._clock, gate=gate if gate is not None else self.gate)
+        # The session is configured already (auth, trust_env off): what it read from the environment comes from here.
+        other._proxies = self._proxies
+        other._env_ca_bundle = self._env_ca_bundle
+        other._configured = True
+        return other
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -220,10 +236,16 @@ class QuayClient(TagEndpoints):
         while True:
             attempt += 1
             self.requests_sent += 1
+            ticket = self.gate.enter() if self.gate is not None else None
             try:
-                response = self.session.request(method, url, params=params, data=data, headers=headers,
-                                                proxies=self._proxies, timeout=self.timeout, verify=self._verify(),
-                                                allow_redirects=False)
+                try:
+                    response = self.session.request(method, url, params=params, data=data, headers=headers,
+                                                    proxies=self._proxies, timeout=self.timeout, verify=self._verify(),
+                                                    allow_redirects=False)
+                finally:
+                    # The slot is free before any retry wait or read-back (which sends through the gate again).
+                    if self.gate is not None:
+                        self.gate.leave()
             except requests.exceptions.SSLError as exc:
                 if PLAIN_HTTP_RE.search(str(exc)):
                     raise self._fail(
@@ -262,8 +284,12 @@ class QuayClient(TagEndpoints):
                 # A proxy's 502/504: Quay may have applied the write behind it.
                 outcome_unknown = True
             retry = transient and attempt <= self.retries
+            retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+            if status == 429 and self.gate is not None:
+                # Every worker of the task waits, not only this one (before this one starts its own wait).
+                self.gate.throttle(min(self.max_retry_after, retry_after if retry_after is not None else self.backoff), ticket)
             watch_until = (self._clock() + self.timeout) if status in GAVE_UP_STATUSES else None
-            delay = self._wait(attempt, _retry_after_seconds(response.headers.get("Retry-After"))) if retry else None
+            delay = self._wait(attempt, retry_after) if retry else None
             if transient and outcome_unknown and self._already_applied(confirm, method, path, "HTTP %d" % status, watch_until):
                 return None
             if retry:

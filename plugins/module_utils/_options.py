@@ -17,13 +17,11 @@ __metaclass__ = type
 import copy
 
 # quaytools.tags.tag_options (DOCUMENTATION)
-REPOSITORY_ARG_SPEC = {"repository": {"type": "str", "required": True}}
+# One repository (namespace/name) or a list of them (_multi_params checks and expands the entries).
+REPOSITORY_ARG_SPEC = {"repository": {"type": "raw", "required": True}}
 
 # quaytools.tags.tag_options.names
 TAG_NAMES_ARG_SPEC = {"name": {"type": "list", "elements": "str", "aliases": ["tag"]}}
-
-# quaytools.tags.tag_options.names_required
-TAG_NAMES_REQUIRED_ARG_SPEC = {"name": dict(TAG_NAMES_ARG_SPEC["name"], required=True)}
 
 
 def argument_spec(*shared, **own):

@@ -10,10 +10,12 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: quay_tag_info
-short_description: List the tags of a Quay repository, with their history
+short_description: List the tags of Quay repositories, with their history
 version_added: 1.0.0
 description:
   - Lists the tags of a repository in Project Quay or Red Hat Quay, through Quay's tag API.
+  - Given a list of repositories, it lists the tags of each of them in one task, several repositories at a time
+    (O(parallel)), with the same requests per repository as on its own.
   - By default only the active tags are listed. With O(only_active=false) the history is listed too, that is the
     rows of tags that were moved, deleted or expired and that Quay still keeps (for the namespace's time-machine
     window, 2 weeks by default). Each move or restore of a tag ends one row and starts another.
@@ -70,6 +72,9 @@ options:
     type: int
     default: 100
 notes:
+  - With a list in O(repository), each row of RV(tags) carries its C(repository), and an entry of the list can give
+    any of C(name), C(filter_tag_name) and C(manifest_digest) for its repository. The repositories of a namespace can
+    be found with M(quaytools.tags.quay_repository_info).
   - The token needs the C(repo:read) scope and read access to the repository (a public repository can be read by any
     valid token).
   - Quay pages with offsets. Tags pushed or moved while a long listing is being read can shift rows between pages, so
@@ -160,6 +165,16 @@ EXAMPLES = r"""
     filter_tag_name: like:v1.
   register: releases
 
+- name: List the release tags of three repositories in one task
+  quaytools.tags.quay_tag_info:
+    repository: [myorg/api, myorg/web, myorg/worker]
+    filter_tag_name: like:v1.
+  register: releases_everywhere
+
+- name: Show repository and tag of each row
+  ansible.builtin.debug:
+    msg: "{{ releases_everywhere.tags | map(attribute='repository') | zip(releases_everywhere.tags | map(attribute='name')) }}"
+
 - name: Read only the first 20 rows of a big repository, and whether there are more
   quaytools.tags.quay_tag_info:
     repository: myorg/big
@@ -173,10 +188,18 @@ tags:
   description:
     - The rows, in Quay's order (newest start first, then by name).
     - With O(only_active=false) one tag name can appear several times, once per history row.
-  returned: success
+    - With a list of repositories, the rows of every repository that could be read, repository after repository in the
+      order of the list.
+  returned: success, and when O(repository) is a list
   type: list
   elements: dict
   contains:
+    repository:
+      description: The repository of the row.
+      type: str
+      returned: when O(repository) is a list
+      sample: myorg/api
+      version_added: 1.1.0
     name:
       description: The tag name.
       type: str
@@ -269,6 +292,50 @@ tags:
       expiration: null
       is_manifest_list: false
       size: 58
+repositories:
+  description:
+    - With a list of repositories, one entry per repository, in the order of the list, whether it failed or not.
+  returned: when O(repository) is a list
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  contains:
+    repository:
+      description: The repository.
+      type: str
+      sample: myorg/api
+    changed:
+      description: Always V(false).
+      type: bool
+      sample: false
+    failed:
+      description: Whether reading this repository failed.
+      type: bool
+      sample: false
+    msg:
+      description: Why this repository failed; empty when it did not.
+      type: str
+      sample: "repository myorg/gone not found (HTTP 404) (GET /api/v1/repository/myorg/gone/tag/)"
+    tags:
+      description: The rows of this repository, as in RV(tags); empty when it failed.
+      type: list
+      elements: dict
+    page:
+      description: As RV(page), for this repository.
+      type: int
+      returned: when O(page) is set
+    has_additional:
+      description: As RV(has_additional), for this repository.
+      type: bool
+      returned: when O(page) is set
+    api_requests:
+      description: The HTTP requests sent for this repository.
+      type: int
+      sample: 1
+    error:
+      description: Facts about the failed request (kind, HTTP status, method, path, Quay's message, attempts).
+      type: dict
+      returned: failure of a Quay request
 page:
   description: The page number Quay answered for.
   returned: when O(page) is set
@@ -328,7 +395,7 @@ error:
       type: int
 api_requests:
   description:
-    - How many HTTP requests were sent to Quay, retries included.
+    - How many HTTP requests were sent to Quay, retries included (of every repository, for a list).
     - Also returned when the task fails. Left out only when it fails on its options, before any request is sent.
   returned: always
   type: int
@@ -336,8 +403,9 @@ api_requests:
 """
 
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
+from ansible_collections.quaytools.tags.plugins.module_utils._multi import run_task
 from ansible_collections.quaytools.tags.plugins.module_utils._options import REPOSITORY_ARG_SPEC, TAG_NAMES_ARG_SPEC, argument_spec
-from ansible_collections.quaytools.tags.plugins.module_utils._tag_info import run
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_info import parse_request, run
 
 
 def main():
@@ -353,7 +421,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    run(module)
+    run_task(module, run, "quay_tag_info", check=parse_request)
 
 
 if __name__ == "__main__":

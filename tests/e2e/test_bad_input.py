@@ -31,8 +31,11 @@ CASES = {
     "tag-repository-no-namespace": ("quay_tag", {"repository": "app"}, r"^repository: 'app' is not a repository"),
     "tag-repository-upper-case": ("quay_tag", {"repository": "E2E/App"},
                                   r"^repository: 'E2E/App' is not a valid repository: namespace 'E2E' must be"),
-    # ansible-core turns the list into the string "['e2e/app']", which is then refused as a repository.
-    "tag-repository-list": ("quay_tag", {"repository": ["e2e/app"]}, r"^repository: \"\['e2e/app'\]\" is not a valid repository"),
+    # A list of repositories is checked entry by entry before any request.
+    "tag-repository-list": ("quay_tag", {"repository": ["e2e/app", "E2E/Bad"]},
+                            r"^repository\[1\]: 'E2E/Bad' is not a valid repository: namespace 'E2E' must be"),
+    "tag-repository-list-twice": ("quay_tag", {"repository": ["e2e/app", "e2e/app"]},
+                                  r"^repository: e2e/app is listed twice \(entries 0 and 1\)"),
     "tag-digest-not-hex": ("quay_tag", {"manifest_digest": "sha256:xyz"},
                            r"^manifest_digest: 'sha256:xyz' is not a manifest digest: use algorithm:hex"),
     "tag-digest-short": ("quay_tag", {"manifest_digest": "sha256:" + "a" * 63}, r"^manifest_digest: 'sha256:a{63}' is not"),
