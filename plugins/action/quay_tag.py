@@ -9,11 +9,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.quaytools.tags.plugins.module_utils._tag_state import run
-from ansible_collections.quaytools.tags.plugins.modules.quay_tag import spec
+from ansible_collections.quaytools.tags.plugins.modules.quay_tag import execute, spec
 from ansible_collections.quaytools.tags.plugins.plugin_utils._fast_action import QuayAction
 
 
 class ActionModule(QuayAction):
     SPEC = staticmethod(spec)
-    RUN = staticmethod(run)
+    RUN = staticmethod(execute)

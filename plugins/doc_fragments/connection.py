@@ -64,6 +64,22 @@ options:
       - If not set, the value of the E(QUAY_RETRIES) environment variable is used.
     type: int
     default: 3
+  parallel:
+    description:
+      - When the module is given a list of repositories, how many requests may be in flight at once, that is how many
+        repositories are worked on at the same time. V(1) handles one repository at a time. It has no effect on a single
+        repository, whose requests are always sent one after another.
+      - The workers share one pool of keep-alive connections. When Quay answers HTTP 429 (rate limited), every worker
+        waits for its C(Retry-After), not only the one that got it, and the number of requests in flight is halved (down to
+        one), so that a rate limit never turns into a burst of retries; it grows back by one for every 20 requests sent
+        without another 429. A warning says when it happened.
+      - The default V(8) stays well under the burst that Quay's bundled nginx allows one client address when
+        C(FEATURE_RATE_LIMITS) is on (25 API requests at once over HTTP/1.1, then about 5 a second), with room for other
+        jobs from the same address. Raise it for a registry without rate limits, lower it for a busy or small one.
+      - From V(1) to V(32). If not set, the value of the E(QUAY_PARALLEL) environment variable is used.
+    type: int
+    default: 8
+    version_added: 1.1.0
 """
 
     # The same connection options for plugins that run on the controller (the quaytools.tags.digest lookup), which read

@@ -18,6 +18,11 @@ description:
     with the reason for every decision.
   - It only computes; it never talks to Quay. Give the names it selects to M(quaytools.tags.quay_tag) with
     O(quaytools.tags.quay_tag#module:state=absent), or use the P(quaytools.tags.prune#role) role, which does both.
+  - It also takes the listing of many repositories that M(quaytools.tags.quay_tag_info) returns for a list of
+    repositories (version 1.1.0 and later), and plans each repository on its own with the same policy and the same
+    O(now). The result then says which repository each tag belongs to, and RV(_value.targets) is ready for the
+    O(quaytools.tags.quay_tag#module:repository) option of M(quaytools.tags.quay_tag), so that one task deletes what goes in
+    every repository.
   - "Only active tags are considered: rows with C(active: false) (or, for raw Quay API rows, an C(end_ts) in the past)
     are ignored, and when a name appears several times only its newest row counts."
   - "Each active tag gets the first of these rules that applies:
@@ -55,6 +60,10 @@ options:
       - The tags of one repository, a list of dictionaries with at least C(name), in Quay's order (newest first), as
         M(quaytools.tags.quay_tag_info) returns them. C(start_ts) (epoch seconds), C(manifest_digest), C(active) (or
         C(end_ts)), C(immutable) and C(child_manifests_presence) are used when present.
+      - Or the listing of several repositories. Either RV(quaytools.tags.quay_tag_info#module:repositories), one
+        dictionary per repository with C(repository) and C(tags), in which a repository without tags still appears
+        (and a repository whose listing failed is refused); or RV(quaytools.tags.quay_tag_info#module:tags) of a list
+        of repositories, rows that each carry their C(repository).
     type: list
     elements: dict
     required: true
@@ -129,6 +138,21 @@ EXAMPLES = r"""
     state: absent
   when: app_plan.prune | length > 0
 
+- name: Read the active tags of every repository of myorg in one task
+  quaytools.tags.quay_tag_info:
+    repository: "{{ myorg_repositories }}"
+  register: all_tags
+
+- name: Plan every repository with one policy
+  ansible.builtin.set_fact:
+    org_plan: "{{ all_tags.repositories | quaytools.tags.prune_plan(match=['ci-.*'], older_than='30d', keep_newest=10) }}"
+
+- name: Delete what goes, in every repository, in one task
+  quaytools.tags.quay_tag:
+    repository: "{{ org_plan.targets }}"
+    state: absent
+  when: org_plan.targets | length > 0
+
 - name: A reproducible plan, measured from a fixed moment
   ansible.builtin.debug:
     msg: "{{ app_tags.tags | quaytools.tags.prune_plan(match=['.*'], older_than='2w', now='2026-09-01T00:00:00Z') }}"
@@ -143,12 +167,19 @@ _value:
       description:
         - The tags the policy removes, newest first; except that a Cosign tag that goes with the tags of its manifest
           comes just before them.
+        - For several repositories, repository after repository, each in that order.
         - Delete them in this order (as P(quaytools.tags.prune#role) does) and each goes by its own request. Deleted
           after the last tag of its manifest, a Cosign tag would already be gone (Quay expires it with that tag), and
           the task would report it unchanged.
       type: list
       elements: dict
       contains:
+        repository:
+          description: The repository of the tag, for a multi-repository input.
+          type: str
+          returned: when the input is the listing of several repositories
+          sample: myorg/api
+          version_added: 1.1.0
         name:
           description: The tag name.
           type: str
@@ -210,19 +241,48 @@ _value:
           description: Why it stays, in words.
           type: str
           sample: "protected: matches protect pattern 'latest'"
+    repositories:
+      description: For a multi-repository input, the plan of each repository, in the order of the input.
+      type: list
+      elements: dict
+      returned: when the input is the listing of several repositories
+      version_added: 1.1.0
+      contains:
+        repository:
+          description: The repository.
+          type: str
+          sample: myorg/api
+        prune:
+          description: The tags of this repository that go, as in RV(_value.prune).
+          type: list
+          elements: dict
+        keep:
+          description: The tags of this repository that stay, as in RV(_value.keep).
+          type: list
+          elements: dict
+    targets:
+      description:
+        - For a multi-repository input, the repositories where something goes, each with the names of the tags that
+          go, in the form the O(quaytools.tags.quay_tag#module:repository) option of M(quaytools.tags.quay_tag) takes.
+      type: list
+      elements: dict
+      returned: when the input is the listing of several repositories
+      version_added: 1.1.0
+      sample: [{"repository": "myorg/api", "name": ["ci-1201", "ci-1200"]}]
 """
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.quaytools.tags.plugins.module_utils._prune import DEFAULT_PROTECT, plan
+from ansible_collections.quaytools.tags.plugins.module_utils._prune_many import is_many, plan_many
 
 
 def prune_plan(tags, match=None, older_than=None, keep_newest=0, protect=DEFAULT_PROTECT, protect_manifests=True,
                now=None):
-    """The retention plan for one repository's tags (see DOCUMENTATION)."""
+    """The retention plan for one repository's tags, or for each repository of a multi-repository listing."""
     try:
-        return plan(tags, match=match, older_than=older_than, keep_newest=keep_newest, protect=protect,
-                    protect_manifests=protect_manifests, now=now)
+        return (plan_many if is_many(tags) else plan)(tags, match=match, older_than=older_than, keep_newest=keep_newest,
+                                                      protect=protect, protect_manifests=protect_manifests, now=now)
     except ValueError as exc:
         raise AnsibleFilterError("quaytools.tags.prune_plan: %s" % exc)
 

@@ -7,7 +7,12 @@
 # The interfaces in this file are meant for use within the quaytools.tags collection
 # and may not remain stable to outside uses. Changes may be made in ANY release.
 
-"""Pure helpers shared by the modules: dates, expiration values, tag rows.
+"""Pure helpers shared by the modules: dates, expiration values, tag rows, and the pieces every logic module has.
+
+Every logic module (_tag_state, _tag_info, _tag_restore) has one shape: ``parse_request(params, now)`` checks the
+options into a Request (no I/O, ValueError naming the option), a read, ``make_plan(...)`` (no I/O, ``now`` passed
+in, PlanError before any write), then the writes; ``run(task, now=None)`` chains them. The pieces they share live
+here: PlanError, Request and ``checked``, PAGE_SIZE, LAST_SECOND_OF_9999 and the one check of epoch seconds.
 
 Nothing here does I/O; every function takes ``now`` where time matters so it can be tested.
 """
@@ -36,11 +41,70 @@ _QUAY_DATE_RE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Ma
                            r"([1-9]\d{3}) (\d\d):(\d\d):(\d\d) -0000\Z", re.ASCII)
 _MONTHS = dict((name, index) for index, name in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1))
-_LAST_SECOND_OF_9999 = 253402300799
+# The last second Quay (and Python's datetime) can represent: 9999-12-31T23:59:59Z.
+LAST_SECOND_OF_9999 = 253402300799
+# Rows per page of a tag listing: the most Quay sends (it clamps ``limit`` to 1..100).
+PAGE_SIZE = 100
 # A number of epoch seconds past this (the year 5138) is a value in milliseconds, or a mistake, never a date meant
 # for Quay: every option that takes a time refuses it (check_epoch_seconds).
 EPOCH_SECONDS_MAX = 10 ** 11
 _SECONDS_PER_YEAR = 365.2425 * 86400
+
+
+class PlanError(ValueError):
+    """What the task asks cannot be done (Quay would refuse it, or the tags say it is impossible): raised before any
+    write, by every logic module's plan."""
+
+
+class Request:
+    """The checked options of one task, the shape of every logic module's request: the repository and the tag names
+    every module has, and the module's own options, each declared with its default as a class attribute of the
+    module's subclass (``Request(repository, names, option=value, ...)``; an undeclared option is a TypeError)."""
+
+    def __init__(self, repository, names, **options):
+        self.repository = repository
+        self.names = list(names)
+        for option, value in options.items():
+            if not hasattr(type(self), option):
+                raise TypeError("%s has no option %s" % (type(self).__name__, option))
+            setattr(self, option, value)
+
+    @property
+    def name(self):
+        """The one tag name of a task that takes one."""
+        return self.names[0]
+
+
+def begin(task, parse_request, now=None):
+    """The first step of every logic module's ``run(task, now=None)``: ``(request, now)``, where ``now`` is the time the
+    task plans with (the current time unless given) and ``request`` is ``parse_request(task.params, now)``; an option
+    it refuses fails the task before any request is sent."""
+    now = now_ts() if now is None else now
+    try:
+        request = parse_request(task.params, now)
+    except ValueError as exc:
+        task.fail(str(exc))
+    return request, now
+
+
+def checked(option, validate, value):
+    """``validate(value)``, its ValueError prefixed with the option's name (what every ``parse_request`` says)."""
+    try:
+        return validate(value)
+    except ValueError as exc:
+        raise ValueError("%s: %s" % (option, exc))
+
+
+def checked_names(option, validate, values):
+    """A list option of tag names: each checked, duplicates dropped (first one kept), at least one. Raises ValueError."""
+    names = []
+    for value in [values] if isinstance(values, str) else values or []:
+        checked(option, validate, value)
+        if value not in names:
+            names.append(value)
+    if not names:
+        raise ValueError("%s: give at least one tag name" % option)
+    return names
 
 
 def now_ts():
@@ -53,7 +117,7 @@ def iso8601(epoch):
     if epoch is None:
         return None
     seconds = int(epoch)
-    if 0 <= seconds <= _LAST_SECOND_OF_9999:
+    if 0 <= seconds <= LAST_SECOND_OF_9999:
         # time.gmtime is several times faster than datetime here (listings format two dates a row); datetime's
         # strftime formats the same fields the same way, and still raises for what it cannot represent.
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
@@ -142,7 +206,7 @@ def check_epoch_seconds(number):
     if number > EPOCH_SECONDS_MAX:
         seconds = int(number // 1000)
         message = "%s is not in epoch seconds: it would be the year %d" % (text, 1970 + number // _SECONDS_PER_YEAR)
-        if seconds <= _LAST_SECOND_OF_9999:
+        if seconds <= LAST_SECOND_OF_9999:
             raise ValueError("%s; if it is in milliseconds, give %d (%s)" % (message, seconds, iso8601(seconds)))
         raise ValueError("%s, and even in milliseconds it is no date: give epoch seconds or an ISO 8601 date-time such "
                          "as 2026-12-01T09:00:00Z" % message)

@@ -17,7 +17,9 @@ What the real server does (pinned by tests/unit/emulator/test_repository_listing
 - an unknown namespace, or one the caller has no rights in, lists nothing (200, ``[]``), not an error;
 - the token's scopes do not filter the list: what the user can read is listed;
 - ``last_modified=true`` adds ``last_modified`` (epoch seconds, ``null`` for a repository without tags);
-  ``public=true`` adds every public repository the caller can see.
+  ``public=true`` adds every public repository the caller can see;
+- a ``next_page`` the server does not understand is ignored: the first page comes again, so a client that kept
+  following it would never end (:func:`iter_repositories` stops at a page of repositories it has already listed).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -65,10 +67,18 @@ def list_repositories_page(client, namespace=None, public=False, last_modified=F
 
 def iter_repositories(client, namespace=None, public=False, last_modified=False):
     """Every repository of the listing, one page in memory at a time, following ``next_page``."""
+    what = namespace or "the public repositories"
+    seen = set()
     next_page = None
     for dummy in range(MAX_PAGES):
         data = list_repositories_page(client, namespace=namespace, public=public, last_modified=last_modified,
                                       next_page=next_page)
+        names = [(item.get("namespace"), item.get("name")) for item in data["repositories"] if isinstance(item, dict)]
+        if names and all(name in seen for name in names):
+            raise QuayError("Quay's repository listing of %s went back to repositories it had already listed: the "
+                            "next_page value was not understood (GET %s)" % (what, LIST_PATH), "bad_response",
+                            method="GET", path=LIST_PATH, status=200)
+        seen.update(names)
         for item in data["repositories"]:
             if isinstance(item, dict):
                 yield item
@@ -76,7 +86,7 @@ def iter_repositories(client, namespace=None, public=False, last_modified=False)
         if not next_page or not data["repositories"]:
             return
     raise QuayError("Quay's repository listing of %s did not end after %d pages (GET %s)" % (
-        namespace or "the public repositories", MAX_PAGES, LIST_PATH), "bad_response", method="GET", path=LIST_PATH)
+        what, MAX_PAGES, LIST_PATH), "bad_response", method="GET", path=LIST_PATH, status=200)
 
 
 def repository_name(item):

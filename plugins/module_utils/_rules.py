@@ -10,19 +10,32 @@
 """Quay's rules for tag writes, in one place: what it stores and what it refuses (pure functions, no I/O).
 
 What a real Quay server does (recorded against its code; the tests in tests/unit/plugins/module_utils/test_rules.py
-pin each point):
+pin each point). Each rule is mirrored, step for step, by the emulator module named after it (tests/emulator/quayemu/;
+tests/emulator/README.md has the table of each behaviour with its conformance test):
 
-- An expiration is clamped to between 1 hour and 104 weeks after the start of the tag's row.
+- An expiration is clamped to between 1 hour and 104 weeks after the start of the tag's row (``clamp_expiration``,
+  ``expiration_cap_passed``; emulator: ``tags_write.clamped_end``).
 - One ``PUT .../tag/{tag}`` applies its fields one after the other, expiration first, then ``immutable``, then
-  ``manifest_digest``, and keeps what it applied when a later field is refused (there is no rollback).
-- A tag that is not active cannot get an expiration or ``immutable`` (404), not even in the PUT that creates it.
+  ``manifest_digest``, and keeps what it applied when a later field is refused (there is no rollback)
+  (``check_writes``; emulator: ``tags_write.change_tag``).
+- A tag that is not active cannot get an expiration or ``immutable`` (404), not even in the PUT that creates it
+  (``_put_refusal``; emulator: ``tags_write.change_tag``).
 - With ``FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE`` off (Quay's default), a future expiration on an immutable tag is
   refused (400), and so is ``immutable: true`` on a tag that has an expiration (400). Clearing the expiration
-  (``expiration: null``) is always allowed, so ``{"expiration": null, "immutable": true}`` locks an expiring tag.
-- Moving, restoring over or deleting an immutable tag is refused (409).
+  (``expiration: null``) is always allowed, so ``{"expiration": null, "immutable": true}`` locks an expiring tag
+  (``_put_refusal``, the flag read by ``FlagReader`` / ``can_expire_from_config``; emulator: ``tags_write.change_tag``,
+  the flag in ``settings.py`` and ``server_config.py`` for ``/config``).
+- A row a create, move or restore opens is immutable when an immutability policy of the repository or namespace covers
+  the name (``_put_refusal`` with ``locks``, the policies read by _policy_locks; emulator:
+  ``policies.PolicyStore.makes_immutable``, asked by ``tags_write.retarget``).
+- Moving or deleting an immutable tag is refused (409) (``_put_refusal``, ``check_writes``; emulator:
+  ``tags_write.change_tag``, ``tags_write.delete_tag``), and so is restoring over one (``restore_refused``; emulator:
+  ``tags_write.restore_tag``).
+- Who may do what (tokens, scopes, roles) is not a rule of this file: the client words Quay's 401/403 answers
+  (_client); the emulator's rules are ``permissions.py`` and ``pipeline.py``.
 
-``check_writes`` plays a tag's planned writes through these rules, so a plan is refused before the first write
-instead of failing half-way.
+``overwrite_refused`` is the collection's own rule (the ``overwrite`` option), not Quay's. ``check_writes`` plays a
+tag's planned writes through these rules, so a plan is refused before the first write instead of failing half-way.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -61,6 +74,14 @@ def expiration_cap_passed(name, start, now):
 def overwrite_refused(name, current_digest, target):
     """The refusal for moving an existing tag when ``overwrite`` is false."""
     return "%s points to %s, not %s, and overwrite is false" % (name, current_digest, target)
+
+
+def restore_refused(name, repository, active_row, target):
+    """The refusal for restoring ``name`` onto ``target`` over an immutable active row (Quay's 409), or None."""
+    if active_row is None or not active_row.get("immutable") or active_row.get("manifest_digest") == target:
+        return None
+    return ("tag %s in %s is immutable: Quay refuses to restore over it (HTTP 409). Clear it first with "
+            "quaytools.tags.quay_tag immutable: false (needs a repo:admin token)" % (name, repository))
 
 
 class TagFacts:

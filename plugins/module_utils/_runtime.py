@@ -30,6 +30,7 @@ from ansible_collections.quaytools.tags.plugins.module_utils._connection import 
     connection_warning,
     make_client,
 )
+from ansible_collections.quaytools.tags.plugins.module_utils._pool import DEFAULT_PARALLEL
 
 
 def connection_argument_spec():
@@ -41,6 +42,7 @@ def connection_argument_spec():
         ca_path=dict(type="path", fallback=(env_fallback, ["QUAY_CA_PATH"])),
         timeout=dict(type="float", default=30.0, fallback=(env_fallback, ["QUAY_TIMEOUT"])),
         retries=dict(type="int", default=3, fallback=(env_fallback, ["QUAY_RETRIES"])),
+        parallel=dict(type="int", default=DEFAULT_PARALLEL, fallback=(env_fallback, ["QUAY_PARALLEL"])),
     )
 
 

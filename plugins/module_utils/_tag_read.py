@@ -16,13 +16,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.quaytools.tags.plugins.module_utils._client import QuayError, follow_pages
+from ansible_collections.quaytools.tags.plugins.module_utils._common import PAGE_SIZE, PlanError
 from ansible_collections.quaytools.tags.plugins.module_utils._rules import CAN_EXPIRE_FLAG, FlagReader, can_expire_from_config
-
-PAGE_SIZE = 100
-
-
-class PlanError(ValueError):
-    """The desired state cannot be reached; raised before any write."""
 
 
 def common_substring(names):

@@ -29,27 +29,26 @@ from ansible_collections.quaytools.tags.plugins.module_utils._client import (
     validate_tag_name,
 )
 from ansible_collections.quaytools.tags.plugins.module_utils._common import (
+    PAGE_SIZE,
+    PlanError,
+    Request,
+    begin,
+    checked,
     iso8601,
-    now_ts,
     parse_point_in_time,
     row_is_active,
 )
-
-PAGE_SIZE = 100
-
-
-class PlanError(ValueError):
-    """The restore cannot be planned from the history; raised before any write."""
+from ansible_collections.quaytools.tags.plugins.module_utils._rules import restore_refused
 
 
-class Request:
-    """The validated options of one quay_tag_restore task."""
+class RestoreRequest(Request):
+    """The checked options of one quay_tag_restore task (one tag name)."""
 
-    def __init__(self, repository, name, manifest_digest=None, at=None):
-        self.repository = repository
-        self.name = name
-        self.manifest_digest = manifest_digest
-        self.at = at
+    manifest_digest = None
+    at = None
+
+    def __init__(self, repository, name, **options):
+        super(RestoreRequest, self).__init__(repository, [name], **options)
 
     @property
     def kind(self):
@@ -81,20 +80,13 @@ class Plan:
         return self.changed and self.active is not None and self.active.get("end_ts") is not None
 
 
-def _option(option, validate, value):
-    try:
-        return validate(value)
-    except ValueError as exc:
-        raise ValueError("%s: %s" % (option, exc))
-
-
 def parse_request(params, now):
     """Validate the module options; raise ValueError naming the option. Sends nothing."""
-    repository = _option("repository", validate_repository, params["repository"])
-    name = _option("name", validate_tag_name, params["name"])
+    repository = checked("repository", validate_repository, params["repository"])
+    name = checked("name", validate_tag_name, params["name"])
     digest = params.get("manifest_digest")
     if digest is not None:
-        _option("manifest_digest", validate_digest, digest)
+        checked("manifest_digest", validate_digest, digest)
     at = params.get("at")
     if at is not None:
         try:
@@ -105,7 +97,7 @@ def parse_request(params, now):
         if at > now:
             raise ValueError("at: %s is in the future: the history only tells where the tag pointed up to now (%s)"
                              % (_when(at), iso8601(now)))
-    return Request(repository, name, manifest_digest=digest, at=at)
+    return RestoreRequest(repository, name, manifest_digest=digest, at=at)
 
 
 def _when(epoch):
@@ -183,9 +175,9 @@ def make_plan(request, rows, now):
                         "were garbage-collected after the namespace's time-machine window); give manifest_digest to "
                         "point it at a manifest the repository has" % (request.name, request.repository))
     plan = Plan(target, active, source)
-    if plan.changed and active is not None and active.get("immutable"):
-        raise PlanError("tag %s in %s is immutable: Quay refuses to restore over it (HTTP 409). Clear it first with "
-                        "quaytools.tags.quay_tag immutable: false (needs a repo:admin token)" % (request.name, request.repository))
+    problem = restore_refused(request.name, request.repository, active, target)
+    if problem is not None:
+        raise PlanError(problem)
     return plan
 
 
@@ -218,11 +210,7 @@ def _with_history(err, request, plan, now):
 
 def run(module, now=None):
     """Entry point of the module: ``module`` is a QuayModule."""
-    now = now_ts() if now is None else now
-    try:
-        request = parse_request(module.params, now)
-    except ValueError as exc:
-        module.fail(str(exc))
+    request, now = begin(module, parse_request, now)
     try:
         rows = read_history(module.client, request)
         try:

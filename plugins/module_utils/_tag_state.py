@@ -27,8 +27,13 @@ from ansible_collections.quaytools.tags.plugins.module_utils._client import (
     validate_tag_name,
 )
 from ansible_collections.quaytools.tags.plugins.module_utils._common import (
+    LAST_SECOND_OF_9999,
+    PlanError,
+    Request,
+    begin,
+    checked,
+    checked_names,
     iso8601,
-    now_ts,
     parse_expiration,
 )
 from ansible_collections.quaytools.tags.plugins.module_utils._policy_locks import PolicyLocks
@@ -43,32 +48,24 @@ from ansible_collections.quaytools.tags.plugins.module_utils._rules import (
 )
 from ansible_collections.quaytools.tags.plugins.module_utils._tag_apply import PartialFailure, apply_plan, failure_suffix
 from ansible_collections.quaytools.tags.plugins.module_utils._tag_read import (
-    PlanError,
     can_expire_reader,
     check_digests,
     immutability_reported,
     read_current,
 )
 
-# Epoch seconds past year 9999: Quay rejects them (usually a value in milliseconds).
-MAX_EPOCH = 253402300799
 
+class TagRequest(Request):
+    """The checked options of one quay_tag task."""
 
-class Request:
-    """The validated options of one quay_tag task."""
-
-    def __init__(self, repository, names, state, manifest_digest, source_tag, expiration, immutable, overwrite,
-                 expected_digests=None):
-        self.repository = repository
-        self.names = names
-        self.state = state
-        self.manifest_digest = manifest_digest
-        self.source_tag = source_tag
-        self.expiration = expiration
-        self.immutable = immutable
-        self.overwrite = overwrite
-        # state=absent: {name: digest} of the tags to delete only while they still point there.
-        self.expected_digests = expected_digests or {}
+    state = "present"
+    manifest_digest = None
+    source_tag = None
+    expiration = None
+    immutable = None
+    overwrite = True
+    # state=absent: {name: digest} of the tags to delete only while they still point there.
+    expected_digests = {}
 
     @property
     def lookup_names(self):
@@ -80,40 +77,18 @@ class Request:
 
 def parse_request(params, now):
     """Validate the module options; raise ValueError naming the option. Sends nothing."""
-    try:
-        repository = validate_repository(params["repository"])
-    except ValueError as exc:
-        raise ValueError("repository: %s" % exc)
-    raw_names = params.get("name") or []
-    if not raw_names:
-        raise ValueError("name: give at least one tag name")
-    names = []
-    for name in raw_names:
-        try:
-            validate_tag_name(name)
-        except ValueError as exc:
-            raise ValueError("name: %s" % exc)
-        if name not in names:
-            names.append(name)
+    repository = checked("repository", validate_repository, params["repository"])
+    names = checked_names("name", validate_tag_name, params.get("name"))
     state = params.get("state") or "present"
     digest = params.get("manifest_digest")
     source = params.get("source_tag")
     if digest is not None:
-        try:
-            validate_digest(digest)
-        except ValueError as exc:
-            raise ValueError("manifest_digest: %s" % exc)
+        checked("manifest_digest", validate_digest, digest)
     if source is not None:
-        try:
-            validate_tag_name(source)
-        except ValueError as exc:
-            raise ValueError("source_tag: %s" % exc)
-    try:
-        expiration = parse_expiration(params.get("expiration"))
-    except ValueError as exc:
-        raise ValueError("expiration: %s" % exc)
+        checked("source_tag", validate_tag_name, source)
+    expiration = checked("expiration", parse_expiration, params.get("expiration"))
     if expiration is not None and expiration.kind == "absolute":
-        if expiration.value > MAX_EPOCH:
+        if expiration.value > LAST_SECOND_OF_9999:
             raise ValueError("expiration: %s is after the year 9999: give epoch seconds, not milliseconds" % expiration.text)
         if expiration.value <= now:
             raise ValueError("expiration: %s (%s) is in the past: give a future date, a duration such as 2w, or never"
@@ -129,7 +104,8 @@ def parse_request(params, now):
             expected = dict((name, digest) for name in names)
             digest = None
     overwrite = params.get("overwrite", True)
-    return Request(repository, names, state, digest, source, expiration, immutable, overwrite, expected)
+    return TagRequest(repository, names, state=state, manifest_digest=digest, source_tag=source, expiration=expiration,
+                      immutable=immutable, overwrite=overwrite, expected_digests=expected)
 
 
 def _expected_digests(value, names, state):
@@ -340,13 +316,9 @@ def build_result(plans, warnings, diff_mode):
     return result
 
 
-def run(module):
-    """Entry point for the quay_tag module (a QuayModule)."""
-    now = now_ts()
-    try:
-        request = parse_request(module.params, now)
-    except ValueError as exc:
-        module.fail(str(exc))
+def run(module, now=None):
+    """Entry point for the quay_tag module (a QuayModule); ``now`` (epoch seconds) is the time the plan uses."""
+    request, now = begin(module, parse_request, now)
     client = module.client
     try:
         current, rows_seen = read_current(client, request.repository, request.lookup_names, now)

@@ -123,6 +123,53 @@ policies:
         - V(null) for policies that older Quay versions stored without a pattern.
       type: bool
       sample: true
+error:
+  description:
+    - Facts about the failed Quay request, safe to show (no token, no headers).
+  returned: failure of a Quay request
+  type: dict
+  sample: {"kind": "readonly", "status": 503, "method": "PUT", "path": "/api/v1/repository/myorg/app/tag/stable",
+           "server_message": "Repository is in read only or mirror mode: 1", "attempts": 1}
+  contains:
+    kind:
+      description: What failed, in one word a playbook can test.
+      returned: always
+      type: str
+      choices:
+        - auth
+        - bad_request
+        - bad_response
+        - immutable
+        - network
+        - not_found
+        - permission
+        - rate_limit
+        - readonly
+        - redirect
+        - server
+        - timeout
+        - tls
+        - unavailable
+    status:
+      description: The HTTP status of Quay's last answer, or V(null) when no answer came (network, timeout, TLS).
+      returned: always
+      type: int
+    method:
+      description: The HTTP method of the failed request.
+      returned: always
+      type: str
+    path:
+      description: The path of the failed request, without the query.
+      returned: always
+      type: str
+    server_message:
+      description: Quay's own error message, when its answer had one.
+      returned: always
+      type: str
+    attempts:
+      description: How many times the request was sent, retries included.
+      returned: always
+      type: int
 api_requests:
   description: How many HTTP requests were sent to Quay, retries included.
   returned: always

@@ -10,12 +10,16 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: quay_tag
-short_description: Create, move, expire, protect or delete tags in a Quay repository
+short_description: Create, move, expire, protect or delete tags in Quay repositories
 version_added: 1.0.0
 author: quaytools.tags contributors (@quaytools)
 description:
-  - Declares the state of one or several tags of one Project Quay or Red Hat Quay repository and changes
+  - Declares the state of one or several tags of a Project Quay or Red Hat Quay repository and changes
     only what differs, through Quay's tag API (C(PUT) and C(DELETE) on C(/api/v1/repository/{repository}/tag/{tag})).
+  - O(name) lists the tags; all of them get the same desired state. It is required, unless O(repository) is a list
+    whose every entry gives its own C(name).
+  - Given a list of repositories, it does the same in each of them in one task, several repositories at a time
+    (O(parallel)), each with the same requests as on its own. A repository that fails does not stop the others.
   - A tag can be created or moved to a manifest digest or to the manifest of another tag, given an expiration
     (absolute, or relative such as V(2w)), made immutable, or deleted.
   - Reports C(changed) only when Quay was changed (or, in check mode, would be), and never re-sends a digest a tag
@@ -27,6 +31,8 @@ description:
 requirements:
   - requests
 extends_documentation_fragment:
+  - quaytools.tags.tag_options
+  - quaytools.tags.tag_options.names
   - quaytools.tags.connection
   - quaytools.tags.attributes
   - quaytools.tags.attributes.actiongroup_quay
@@ -37,21 +43,8 @@ attributes:
     support: full
     details:
       - Before and after of each tag's manifest digest, expiration and immutability.
+      - With a list of repositories, one diff per repository that changes (or would), headed by the repository.
 options:
-  repository:
-    description:
-      - The repository, as V(namespace/name). Nested names such as V(myorg/team/app) are allowed.
-    type: str
-    required: true
-  name:
-    description:
-      - The tag or tags to manage. All of them get the same desired state.
-      - Each name is 1 to 128 characters from C(A-Z a-z 0-9 _ . -) and does not start with C(.) or C(-).
-    type: list
-    elements: str
-    required: true
-    aliases:
-      - tag
   state:
     description:
       - V(present) makes the tags exist with the given manifest, expiration and immutability.
@@ -132,7 +125,14 @@ options:
     type: dict
     version_added: 1.1.0
 notes:
+  - 'With a list in O(repository), each entry of RV(tags) carries its C(repository), and an entry of the list can give
+    any of C(name), C(manifest_digest), C(source_tag), C(expiration) and C(expected_digests) for its repository
+    (C(manifest_digest) replaces C(source_tag) and C(expected_digests), and each of them replaces it), for example
+    V({repository: myorg/app, name: [ci-101, ci-102]}). A clean-up job deletes different tags in each repository this
+    way, in one task.'
   - The token needs C(repo:write) on the repository (C(repo:admin) to clear immutability).
+  - With a list of repositories, the repositories are independent of each other. Each one is read, planned and
+    written as if it were alone; there is no transaction across them, and a re-run finishes what a failure left.
   - Everything the module can know is checked before the first write, for every tag of O(name) - the options, and
     Quay's rules for immutable tags, expirations and O(overwrite) - and, in check mode or when another write would go
     first, that the manifest can be tagged. A write can still fail for a reason only Quay knows (permissions, a
@@ -218,6 +218,27 @@ EXAMPLES = r"""
         expected_digests: "{{ dict(plan.prune | map(attribute='name') | zip(plan.prune | map(attribute='manifest_digest'))) }}"
       register: pruned
 
+- name: Promote candidate to stable in every service, in one task
+  quaytools.tags.quay_tag:
+    repository: [myorg/api, myorg/web, myorg/worker]
+    name: stable
+    source_tag: candidate
+  register: promoted
+
+- name: Show the repositories where stable moved
+  ansible.builtin.debug:
+    msg: "{{ promoted.repositories | selectattr('changed') | map(attribute='repository') | list }}"
+
+- name: Delete different CI tags in each repository, in one task, four repositories at a time
+  quaytools.tags.quay_tag:
+    repository:
+      - repository: myorg/api
+        name: [ci-101, ci-102]
+      - repository: myorg/web
+        name: [ci-77]
+    state: absent
+    parallel: 4
+
 - name: Expire at a fixed date, with the connection from QUAY_HOST and QUAY_TOKEN
   quaytools.tags.quay_tag:
     repository: myorg/team/service
@@ -227,11 +248,20 @@ EXAMPLES = r"""
 
 RETURN = r"""
 tags:
-  description: One entry per name in O(name) (duplicates removed), in that order, with the state after the task.
-  returned: success
+  description:
+    - One entry per name in O(name) (duplicates removed), in that order, with the state after the task.
+    - With a list of repositories, the entries of every repository that succeeded, repository after repository in the
+      order of the list.
+  returned: success, and when O(repository) is a list
   type: list
   elements: dict
   contains:
+    repository:
+      description: The repository of the tag.
+      type: str
+      returned: when O(repository) is a list
+      sample: myorg/api
+      version_added: 1.1.0
     name:
       description: The tag.
       type: str
@@ -265,10 +295,66 @@ tags:
       description: Whether the tag is immutable; only when the server reports immutability.
       type: bool
       sample: false
+repositories:
+  description:
+    - With a list of repositories, one entry per repository, in the order of the list, whether it failed or not.
+  returned: when O(repository) is a list
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  contains:
+    repository:
+      description: The repository.
+      type: str
+      sample: myorg/api
+    changed:
+      description: Whether something was (or in check mode would be) changed in this repository.
+      type: bool
+      sample: true
+    failed:
+      description: Whether this repository failed.
+      type: bool
+      sample: false
+    msg:
+      description: Why this repository failed; empty when it did not.
+      type: str
+      sample: ""
+    tags:
+      description: The tags of this repository, as in RV(tags); empty when it failed.
+      type: list
+      elements: dict
+      sample: [{"name": "stable", "state": "present", "changed": true, "repository": "myorg/api"}]
+    api_requests:
+      description: The HTTP requests sent for this repository.
+      type: int
+      sample: 2
+    error:
+      description: As RV(error), for a failed request of this repository.
+      type: dict
+      returned: failure of a Quay request
+    changed_tags:
+      description: As RV(changed_tags), for this repository.
+      type: list
+      elements: str
+      returned: failure during the writes
+    failed_tag:
+      description: As RV(failed_tag), for this repository.
+      type: str
+      returned: failure during the writes
+    diff:
+      description: As RV(diff) for a single repository.
+      type: dict
+      returned: in diff mode, when the repository did not fail
+    skipped_tags:
+      description: As RV(skipped_tags), for this repository.
+      type: list
+      elements: dict
+      returned: when the repository did not fail
 skipped_tags:
   description:
     - With O(state=absent) and O(manifest_digest) or O(expected_digests), the active tags left alone because they do
       not point at their expected manifest (empty otherwise).
+    - With a list of repositories, those of every repository, each with its C(repository).
   returned: success
   type: list
   elements: dict
@@ -298,14 +384,55 @@ failed_tag:
   type: str
   sample: prod
 error:
-  description: Facts about a failed Quay request (kind, HTTP status, method, path, Quay's message, attempts).
+  description:
+    - Facts about the failed Quay request, safe to show (no token, no headers).
   returned: failure of a Quay request
   type: dict
   sample: {"kind": "readonly", "status": 503, "method": "PUT", "path": "/api/v1/repository/myorg/app/tag/stable",
            "server_message": "Repository is in read only or mirror mode: 1", "attempts": 1}
+  contains:
+    kind:
+      description: What failed, in one word a playbook can test.
+      returned: always
+      type: str
+      choices:
+        - auth
+        - bad_request
+        - bad_response
+        - immutable
+        - network
+        - not_found
+        - permission
+        - rate_limit
+        - readonly
+        - redirect
+        - server
+        - timeout
+        - tls
+        - unavailable
+    status:
+      description: The HTTP status of Quay's last answer, or V(null) when no answer came (network, timeout, TLS).
+      returned: always
+      type: int
+    method:
+      description: The HTTP method of the failed request.
+      returned: always
+      type: str
+    path:
+      description: The path of the failed request, without the query.
+      returned: always
+      type: str
+    server_message:
+      description: Quay's own error message, when its answer had one.
+      returned: always
+      type: str
+    attempts:
+      description: How many times the request was sent, retries included.
+      returned: always
+      type: int
 api_requests:
   description:
-    - The number of HTTP requests sent to Quay, retries and read-backs included.
+    - The number of HTTP requests sent to Quay, retries and read-backs included (of every repository, for a list).
     - Also returned when the task fails (V(0) when it fails before its first request, for example on a bad option
       value). Left out only when Ansible itself rejects the options (an unknown option, a wrong type, mutually
       exclusive options).
@@ -313,9 +440,12 @@ api_requests:
   type: int
   sample: 2
 diff:
-  description: Before and after of each tag (state, manifest_digest, expiration, immutable), keyed by tag name.
+  description:
+    - Before and after of each tag (state, manifest_digest, expiration, immutable), keyed by tag name.
+    - With a list of repositories, a list of these, one per repository that changed (or would), each with
+      C(before_header) and C(after_header) set to the repository.
   returned: success, in diff mode
-  type: dict
+  type: raw
   contains:
     before:
       description: Each tag before the task.
@@ -327,16 +457,19 @@ diff:
       sample: {"stable": {"state": "present", "manifest_digest": "sha256:8a0f...", "expiration": null}}
 """
 
+from ansible_collections.quaytools.tags.plugins.module_utils._common import now_ts
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
-from ansible_collections.quaytools.tags.plugins.module_utils._tag_state import run
+from ansible_collections.quaytools.tags.plugins.module_utils._multi import run_task
+from ansible_collections.quaytools.tags.plugins.module_utils._options import REPOSITORY_ARG_SPEC, TAG_NAMES_ARG_SPEC, argument_spec
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_state import parse_request, run
 
 
 def spec():
     """The options of this module as AnsibleModule keyword arguments (read by the module and by its action plugin)."""
     return dict(
-        argument_spec=dict(
-            repository=dict(type="str", required=True),
-            name=dict(type="list", elements="str", required=True, aliases=["tag"]),
+        argument_spec=argument_spec(
+            REPOSITORY_ARG_SPEC,
+            TAG_NAMES_ARG_SPEC,
             state=dict(type="str", choices=["present", "absent"], default="present"),
             manifest_digest=dict(type="str"),
             source_tag=dict(type="str"),
@@ -350,8 +483,13 @@ def spec():
     )
 
 
+def execute(task):
+    """This module's logic on a task: the module process's, or the action plugin's in the controller."""
+    run_task(task, run, "quay_tag", check=lambda params: parse_request(params, now_ts()))
+
+
 def main():
-    run(QuayModule(**spec()))
+    execute(QuayModule(**spec()))
 
 
 if __name__ == "__main__":

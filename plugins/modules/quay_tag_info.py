@@ -10,14 +10,23 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: quay_tag_info
-short_description: List the tags of a Quay repository, with their history
+short_description: List the tags of Quay repositories, with their history
 version_added: 1.0.0
 description:
   - Lists the tags of a repository in Project Quay or Red Hat Quay, through Quay's tag API.
+  - Given a list of repositories, it lists the tags of each of them in one task, several repositories at a time
+    (O(parallel)), with the same requests per repository as on its own.
   - By default only the active tags are listed. With O(only_active=false) the history is listed too, that is the
     rows of tags that were moved, deleted or expired and that Quay still keeps (for the namespace's time-machine
     window, 2 weeks by default). Each move or restore of a tag ends one row and starts another.
   - Rows come in Quay's order, newest start first, and every page is read unless O(page) asks for one.
+  - O(name) keeps the rows of these tags only. One name is one listing of that name (Quay's C(specificTag)); with
+    O(only_active=false), all history rows of that name are listed, newest first.
+  - Several names (version 1.1.0 and later) are read in as few requests as the listing allows, as
+    M(quaytools.tags.quay_tag) reads them, and the active tags come in the order of O(name). With O(only_active=false)
+    or O(filter_tag_name), one listing filtered on the server (by O(filter_tag_name), or else on the longest part every
+    name shares) is read and only the rows of these names are kept, in Quay's order. Several names cannot be combined
+    with O(page).
   - Dates are converted to ISO 8601 in UTC, and whether a row is active is computed against the current time,
     because an active tag with a scheduled expiration carries an end date too.
   - Nothing is ever changed. The module runs the same way in check mode.
@@ -25,17 +34,6 @@ author: quaytools.tags contributors (@quaytools)
 requirements:
   - requests
 options:
-  repository:
-    description:
-      - The repository, as C(namespace/name), for example V(myorg/app). Nested names such as V(myorg/team/app) are allowed.
-      - A repository that does not exist, or that the token cannot read, makes the task fail.
-    type: str
-    required: true
-  name:
-    description:
-      - List only the tag with this exact name (case-sensitive), sent to Quay as C(specificTag).
-      - With O(only_active=false), all history rows of that name are listed, newest first.
-    type: str
   filter_tag_name:
     description:
       - Filter the tag names on the server.
@@ -74,6 +72,9 @@ options:
     type: int
     default: 100
 notes:
+  - With a list in O(repository), each row of RV(tags) carries its C(repository), and an entry of the list can give
+    any of C(name), C(filter_tag_name) and C(manifest_digest) for its repository. The repositories of a namespace can
+    be found with M(quaytools.tags.quay_repository_info).
   - The token needs the C(repo:read) scope and read access to the repository (a public repository can be read by any
     valid token).
   - Quay pages with offsets. Tags pushed or moved while a long listing is being read can shift rows between pages, so
@@ -89,6 +90,8 @@ seealso:
     description: The C(listRepoTags) endpoint this module calls.
     link: https://docs.redhat.com/en/documentation/red_hat_quay/3.15/html/red_hat_quay_api_reference/tag
 extends_documentation_fragment:
+  - quaytools.tags.tag_options
+  - quaytools.tags.tag_options.names
   - quaytools.tags.connection
   - quaytools.tags.attributes
   - quaytools.tags.attributes.actiongroup_quay
@@ -137,6 +140,16 @@ EXAMPLES = r"""
           {{ app_tags.tags | selectattr('end_ts') | selectattr('end_ts', 'le', week_end | int)
              | map(attribute='name') | list }}
 
+- name: Read the tags latest and stable (a list of names, alias tag)
+  quaytools.tags.quay_tag_info:
+    quay_host: https://quay.example.com
+    quay_token: "{{ quay_token }}"
+    repository: myorg/app
+    tag:
+      - latest
+      - stable
+  register: deployed
+
 - name: List every tag, active or not, that points at one manifest
   quaytools.tags.quay_tag_info:
     quay_host: https://quay.example.com
@@ -152,6 +165,16 @@ EXAMPLES = r"""
     filter_tag_name: like:v1.
   register: releases
 
+- name: List the release tags of three repositories in one task
+  quaytools.tags.quay_tag_info:
+    repository: [myorg/api, myorg/web, myorg/worker]
+    filter_tag_name: like:v1.
+  register: releases_everywhere
+
+- name: Show repository and tag of each row
+  ansible.builtin.debug:
+    msg: "{{ releases_everywhere.tags | map(attribute='repository') | zip(releases_everywhere.tags | map(attribute='name')) }}"
+
 - name: Read only the first 20 rows of a big repository, and whether there are more
   quaytools.tags.quay_tag_info:
     repository: myorg/big
@@ -165,10 +188,18 @@ tags:
   description:
     - The rows, in Quay's order (newest start first, then by name).
     - With O(only_active=false) one tag name can appear several times, once per history row.
-  returned: success
+    - With a list of repositories, the rows of every repository that could be read, repository after repository in the
+      order of the list.
+  returned: success, and when O(repository) is a list
   type: list
   elements: dict
   contains:
+    repository:
+      description: The repository of the row.
+      type: str
+      returned: when O(repository) is a list
+      sample: myorg/api
+      version_added: 1.1.0
     name:
       description: The tag name.
       type: str
@@ -261,6 +292,50 @@ tags:
       expiration: null
       is_manifest_list: false
       size: 58
+repositories:
+  description:
+    - With a list of repositories, one entry per repository, in the order of the list, whether it failed or not.
+  returned: when O(repository) is a list
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  contains:
+    repository:
+      description: The repository.
+      type: str
+      sample: myorg/api
+    changed:
+      description: Always V(false).
+      type: bool
+      sample: false
+    failed:
+      description: Whether reading this repository failed.
+      type: bool
+      sample: false
+    msg:
+      description: Why this repository failed; empty when it did not.
+      type: str
+      sample: "repository myorg/gone not found (HTTP 404) (GET /api/v1/repository/myorg/gone/tag/)"
+    tags:
+      description: The rows of this repository, as in RV(tags); empty when it failed.
+      type: list
+      elements: dict
+    page:
+      description: As RV(page), for this repository.
+      type: int
+      returned: when O(page) is set
+    has_additional:
+      description: As RV(has_additional), for this repository.
+      type: bool
+      returned: when O(page) is set
+    api_requests:
+      description: The HTTP requests sent for this repository.
+      type: int
+      sample: 1
+    error:
+      description: Facts about the failed request (kind, HTTP status, method, path, Quay's message, attempts).
+      type: dict
+      returned: failure of a Quay request
 page:
   description: The page number Quay answered for.
   returned: when O(page) is set
@@ -271,9 +346,56 @@ has_additional:
   returned: when O(page) is set
   type: bool
   sample: true
+error:
+  description:
+    - Facts about the failed Quay request, safe to show (no token, no headers).
+  returned: failure of a Quay request
+  type: dict
+  sample: {"kind": "readonly", "status": 503, "method": "PUT", "path": "/api/v1/repository/myorg/app/tag/stable",
+           "server_message": "Repository is in read only or mirror mode: 1", "attempts": 1}
+  contains:
+    kind:
+      description: What failed, in one word a playbook can test.
+      returned: always
+      type: str
+      choices:
+        - auth
+        - bad_request
+        - bad_response
+        - immutable
+        - network
+        - not_found
+        - permission
+        - rate_limit
+        - readonly
+        - redirect
+        - server
+        - timeout
+        - tls
+        - unavailable
+    status:
+      description: The HTTP status of Quay's last answer, or V(null) when no answer came (network, timeout, TLS).
+      returned: always
+      type: int
+    method:
+      description: The HTTP method of the failed request.
+      returned: always
+      type: str
+    path:
+      description: The path of the failed request, without the query.
+      returned: always
+      type: str
+    server_message:
+      description: Quay's own error message, when its answer had one.
+      returned: always
+      type: str
+    attempts:
+      description: How many times the request was sent, retries included.
+      returned: always
+      type: int
 api_requests:
   description:
-    - How many HTTP requests were sent to Quay, retries included.
+    - How many HTTP requests were sent to Quay, retries included (of every repository, for a list).
     - Also returned when the task fails. Left out only when it fails on its options, before any request is sent.
   returned: always
   type: int
@@ -281,15 +403,17 @@ api_requests:
 """
 
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
-from ansible_collections.quaytools.tags.plugins.module_utils._tag_info import run
+from ansible_collections.quaytools.tags.plugins.module_utils._multi import run_task
+from ansible_collections.quaytools.tags.plugins.module_utils._options import REPOSITORY_ARG_SPEC, TAG_NAMES_ARG_SPEC, argument_spec
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_info import parse_request, run
 
 
 def spec():
     """The options of this module as AnsibleModule keyword arguments (read by the module and by its action plugin)."""
     return dict(
-        argument_spec=dict(
-            repository=dict(type="str", required=True),
-            name=dict(type="str"),
+        argument_spec=argument_spec(
+            REPOSITORY_ARG_SPEC,
+            TAG_NAMES_ARG_SPEC,
             filter_tag_name=dict(type="str"),
             only_active=dict(type="bool", default=True, aliases=["only_active_tags"]),
             manifest_digest=dict(type="str"),
@@ -300,8 +424,13 @@ def spec():
     )
 
 
+def execute(task):
+    """This module's logic on a task: the module process's, or the action plugin's in the controller."""
+    run_task(task, run, "quay_tag_info", check=parse_request)
+
+
 def main():
-    run(QuayModule(**spec()))
+    execute(QuayModule(**spec()))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ module: quay_tag_restore
 short_description: Restore a Quay tag to a manifest from its history
 version_added: 1.0.0
 description:
+  - Given a list of repositories, it restores the tag in each of them in one task, several repositories at a time
+    (O(parallel)), with the same requests per repository as on its own (an incident rollback across services).
   - Points a tag of a Project Quay or Red Hat Quay repository back at a manifest, through Quay's restore endpoint.
     This undoes a bad push or move, brings back a deleted or expired tag, or rolls a tag back to where it pointed
     at a given time.
@@ -32,11 +34,6 @@ author: quaytools.tags contributors (@quaytools)
 requirements:
   - requests
 options:
-  repository:
-    description:
-      - The repository, as C(namespace/name), for example V(myorg/app). Nested names such as V(myorg/team/app) are allowed.
-    type: str
-    required: true
   name:
     description:
       - The tag to restore, for example V(latest).
@@ -67,6 +64,9 @@ options:
       - Mutually exclusive with O(manifest_digest).
     type: raw
 notes:
+  - With a list in O(repository), RV(tags) has the restored tag of each repository that succeeded, and an entry of
+    the list can give any of C(name), C(manifest_digest) and C(at) for its repository (C(manifest_digest) and C(at)
+    replace each other).
   - The token needs the C(repo:write) scope and write access to the repository.
   - Quay refuses to restore over an immutable tag. The module fails before sending anything when the history says
     the active tag is immutable.
@@ -86,6 +86,7 @@ seealso:
     description: The C(restoreTag) endpoint this module calls.
     link: https://docs.redhat.com/en/documentation/red_hat_quay/3.15/html/red_hat_quay_api_reference/tag
 extends_documentation_fragment:
+  - quaytools.tags.tag_options
   - quaytools.tags.connection
   - quaytools.tags.attributes
   - quaytools.tags.attributes.actiongroup_quay
@@ -96,6 +97,7 @@ attributes:
     support: full
     details:
       - The diff shows the manifest digest and the expiration of the tag before and after the restore.
+      - With a list of repositories, one diff per repository that changes (or would), headed by the repository.
 """
 
 EXAMPLES = r"""
@@ -127,16 +129,19 @@ EXAMPLES = r"""
     name: stable
     manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
 
-- name: Incident rollback of prod in several repositories to where it was an hour ago
+- name: Incident rollback of prod in several repositories to where it was an hour ago, in one task
   quaytools.tags.quay_tag_restore:
-    repository: "{{ item }}"
+    repository:
+      - myorg/frontend
+      - myorg/backend
+      - myorg/worker
     name: prod
     at: "{{ now().timestamp() | int - 3600 }}"
-  loop:
-    - myorg/frontend
-    - myorg/backend
-    - myorg/worker
   register: incident
+
+- name: Show where prod was rolled back
+  ansible.builtin.debug:
+    msg: "{{ incident.repositories | selectattr('changed') | map(attribute='repository') | list }}"
 
 - name: Preview the same rollback without changing anything
   quaytools.tags.quay_tag_restore:
@@ -150,7 +155,7 @@ EXAMPLES = r"""
 RETURN = r"""
 tag:
   description: The tag after the restore (or after the restore that check mode predicts).
-  returned: success
+  returned: success, when O(repository) is a single repository
   type: dict
   contains:
     name:
@@ -172,10 +177,67 @@ tag:
     name: latest
     manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
     previous_manifest_digest: sha256:74c2b08abad5892c18b7271be01107d08430dbf0045adf27b1e19668d23f59f5
+tags:
+  description: With a list of repositories, RV(tag) of each repository that succeeded, with its C(repository).
+  returned: when O(repository) is a list
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  sample:
+    - repository: myorg/frontend
+      name: prod
+      manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
+      previous_manifest_digest: sha256:74c2b08abad5892c18b7271be01107d08430dbf0045adf27b1e19668d23f59f5
+repositories:
+  description: With a list of repositories, one entry per repository, in the order of the list, whether it failed or not.
+  returned: when O(repository) is a list
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  contains:
+    repository:
+      description: The repository.
+      type: str
+      sample: myorg/frontend
+    changed:
+      description: Whether the tag was (or in check mode would be) restored in this repository.
+      type: bool
+      sample: true
+    failed:
+      description: Whether this repository failed.
+      type: bool
+      sample: false
+    msg:
+      description: Why this repository failed; empty when it did not.
+      type: str
+      sample: ""
+    tag:
+      description: As RV(tag), for this repository.
+      type: dict
+      returned: when the repository did not fail
+    tags:
+      description: RV(repositories[].tag) in a list, empty when the repository failed.
+      type: list
+      elements: dict
+    api_requests:
+      description: The HTTP requests sent for this repository.
+      type: int
+      sample: 2
+    error:
+      description: Facts about the failed request (kind, HTTP status, method, path, Quay's message, attempts).
+      type: dict
+      returned: failure of a Quay request
+    diff:
+      description: As RV(diff) for a single repository.
+      type: dict
+      returned: in diff mode, when the repository did not fail
 diff:
-  description: The tag before and after, when run with C(--diff) or with C(diff) set on the task.
+  description:
+    - The tag before and after, when run with C(--diff) or with C(diff) set on the task.
+    - With a list of repositories, a list of these, one per repository that changed (or would), each with
+      C(before_header) and C(after_header) set to the repository.
   returned: in diff mode
-  type: dict
+  type: raw
   contains:
     before:
       description: The active tag before the restore; both values are V(null) when the tag was not active.
@@ -191,9 +253,56 @@ diff:
       sample:
         manifest_digest: sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af
         expiration: null
+error:
+  description:
+    - Facts about the failed Quay request, safe to show (no token, no headers).
+  returned: failure of a Quay request
+  type: dict
+  sample: {"kind": "readonly", "status": 503, "method": "PUT", "path": "/api/v1/repository/myorg/app/tag/stable",
+           "server_message": "Repository is in read only or mirror mode: 1", "attempts": 1}
+  contains:
+    kind:
+      description: What failed, in one word a playbook can test.
+      returned: always
+      type: str
+      choices:
+        - auth
+        - bad_request
+        - bad_response
+        - immutable
+        - network
+        - not_found
+        - permission
+        - rate_limit
+        - readonly
+        - redirect
+        - server
+        - timeout
+        - tls
+        - unavailable
+    status:
+      description: The HTTP status of Quay's last answer, or V(null) when no answer came (network, timeout, TLS).
+      returned: always
+      type: int
+    method:
+      description: The HTTP method of the failed request.
+      returned: always
+      type: str
+    path:
+      description: The path of the failed request, without the query.
+      returned: always
+      type: str
+    server_message:
+      description: Quay's own error message, when its answer had one.
+      returned: always
+      type: str
+    attempts:
+      description: How many times the request was sent, retries included.
+      returned: always
+      type: int
 api_requests:
   description:
-    - How many HTTP requests were sent to Quay, retries included.
+    - How many HTTP requests were sent to Quay, retries included (of every repository, for a list).
     - One read of the tag's history (more for a name with over 100 history rows), plus the restore when a change is
       due and not in check mode.
     - Also returned when the task fails. Left out only when it fails on its options, before any request is sent.
@@ -202,15 +311,18 @@ api_requests:
   sample: 2
 """
 
+from ansible_collections.quaytools.tags.plugins.module_utils._common import now_ts
 from ansible_collections.quaytools.tags.plugins.module_utils._module import QuayModule
-from ansible_collections.quaytools.tags.plugins.module_utils._tag_restore import run
+from ansible_collections.quaytools.tags.plugins.module_utils._multi import run_task
+from ansible_collections.quaytools.tags.plugins.module_utils._options import REPOSITORY_ARG_SPEC, argument_spec
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_restore import parse_request, run
 
 
 def spec():
     """The options of this module as AnsibleModule keyword arguments (read by the module and by its action plugin)."""
     return dict(
-        argument_spec=dict(
-            repository=dict(type="str", required=True),
+        argument_spec=argument_spec(
+            REPOSITORY_ARG_SPEC,
             name=dict(type="str", required=True, aliases=["tag"]),
             manifest_digest=dict(type="str"),
             at=dict(type="raw"),
@@ -220,8 +332,13 @@ def spec():
     )
 
 
+def execute(task):
+    """This module's logic on a task: the module process's, or the action plugin's in the controller."""
+    run_task(task, run, "quay_tag_restore", check=lambda params: parse_request(params, now_ts()))
+
+
 def main():
-    run(QuayModule(**spec()))
+    execute(QuayModule(**spec()))
 
 
 if __name__ == "__main__":

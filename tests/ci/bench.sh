@@ -10,4 +10,14 @@ if [[ ! -f tests/bench/run.py ]]; then
 fi
 # The collection is importable as ansible_collections.quaytools.tags through the same link as the unit tests.
 collections="$(collection_link)"
-PYTHONPATH="${collections}${PYTHONPATH:+:${PYTHONPATH}}" exec "${ROOT}/.venv/bin/python" tests/bench/run.py "$@"
+export PYTHONPATH="${collections}${PYTHONPATH:+:${PYTHONPATH}}"
+# BENCH_PARTS: "single" (tests/bench/run.py, the arguments go to it), "org" (tests/bench/org_scale.py), or both.
+parts="${BENCH_PARTS:-single org}"
+if [[ " ${parts} " == *" single "* ]]; then
+    "${ROOT}/.venv/bin/python" tests/bench/run.py "$@"
+fi
+if [[ " ${parts} " == *" org "* ]]; then
+    # The chart's matplotlib lives in the bench's own environment, not in .venv.
+    "$(dirname "$0")/venv.sh" "${ROOT}/.venv-bench" tests/bench/requirements.txt
+    "${ROOT}/.venv/bin/python" tests/bench/org_scale.py --chart-python "${ROOT}/.venv-bench/bin/python"
+fi

@@ -42,7 +42,7 @@ CONNECTION_OPTIONS = ("quay_host", "quay_token", "validate_certs", "ca_path", "t
 MODULE_OPTIONS = {
     "quay_tag": ("repository", "name", "tag", "state", "manifest_digest", "source_tag", "expiration", "immutable",
                  "overwrite"),
-    "quay_tag_info": ("repository", "name", "filter_tag_name", "only_active", "only_active_tags", "manifest_digest",
+    "quay_tag_info": ("repository", "name", "tag", "filter_tag_name", "only_active", "only_active_tags", "manifest_digest",
                       "page", "limit"),
     "quay_tag_restore": ("repository", "name", "tag", "manifest_digest", "at"),
 }

@@ -31,8 +31,11 @@ CASES = {
     "tag-repository-no-namespace": ("quay_tag", {"repository": "app"}, r"^repository: 'app' is not a repository"),
     "tag-repository-upper-case": ("quay_tag", {"repository": "E2E/App"},
                                   r"^repository: 'E2E/App' is not a valid repository: namespace 'E2E' must be"),
-    # ansible-core turns the list into the string "['e2e/app']", which is then refused as a repository.
-    "tag-repository-list": ("quay_tag", {"repository": ["e2e/app"]}, r"^repository: \"\['e2e/app'\]\" is not a valid repository"),
+    # A list of repositories is checked entry by entry before any request.
+    "tag-repository-list": ("quay_tag", {"repository": ["e2e/app", "E2E/Bad"]},
+                            r"^repository\[1\]: 'E2E/Bad' is not a valid repository: namespace 'E2E' must be"),
+    "tag-repository-list-twice": ("quay_tag", {"repository": ["e2e/app", "e2e/app"]},
+                                  r"^repository: e2e/app is listed twice \(entries 0 and 1\)"),
     "tag-digest-not-hex": ("quay_tag", {"manifest_digest": "sha256:xyz"},
                            r"^manifest_digest: 'sha256:xyz' is not a manifest digest: use algorithm:hex"),
     "tag-digest-short": ("quay_tag", {"manifest_digest": "sha256:" + "a" * 63}, r"^manifest_digest: 'sha256:a{63}' is not"),
@@ -81,6 +84,9 @@ CASES = {
                                       r"^filter_tag_name: 'contains:rc' is not a tag filter: use like:TEXT"),
     "info-filter-empty-text": ("quay_tag_info", {"filter_tag_name": "like:"}, r"^filter_tag_name: 'like:' is not a tag filter"),
     "info-name-space": ("quay_tag_info", {"name": "a b"}, r"^name: 'a b' is not a valid tag name"),
+    "info-tag-list-one-bad": ("quay_tag_info", {"tag": ["latest", "a b"]}, r"^name: 'a b' is not a valid tag name"),
+    "info-names-with-page": ("quay_tag_info", {"name": ["latest", "stable"], "page": 1},
+                             r"^page: one page is one page of one listing, and 2 tag names are read with several"),
     "info-digest-malformed": ("quay_tag_info", {"manifest_digest": "sha256:123"}, r"^manifest_digest: 'sha256:123' is not"),
     "info-only-active-not-bool": ("quay_tag_info", {"only_active": "often"}, r"argument 'only_active' is of type str"),
     "info-repository-missing": ("quay_tag_info", {"repository": None}, r"missing required arguments: repository"),

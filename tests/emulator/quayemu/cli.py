@@ -40,12 +40,14 @@ def main(argv=None):
     parser.add_argument("--tls-key", help="PEM private key for --tls-cert")
     parser.add_argument("--state-file", help="also write the start-up JSON line to this file")
     parser.add_argument("--verbose", action="store_true", help="log every request on stderr")
+    parser.add_argument("--latency-ms", type=float, default=0,
+                        help="wait this long before answering each API request, like a network (default 0)")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
     try:
         emulator = Emulator(seed=args.seed, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key,
-                            verbose=args.verbose).start()
+                            verbose=args.verbose, latency_ms=args.latency_ms).start()
     except (SeedError, OSError, ValueError, ssl.SSLError) as error:
         sys.stderr.write("quay_emulator: %s\n" % error)
         return 2

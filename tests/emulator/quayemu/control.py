@@ -17,6 +17,7 @@ import json
 import re
 from urllib.parse import unquote
 
+from . import latency
 from .responses import fr_json
 
 
@@ -72,6 +73,10 @@ def answer(emulator, method, path, data):
             if data.get("advance") is not None:
                 emulator.advance_clock(float(data["advance"]))
             return fr_json(200, {"now": emulator.now()})
+    if path == "/_emulator/latency":
+        answered = latency.control(emulator, method, data)
+        if answered is not None:
+            return answered
     if path.startswith("/_emulator/repository/") and method in ("GET", "HEAD"):
         dump = emulator.repository(path[len("/_emulator/repository/"):])
         if dump is None:

@@ -8,7 +8,7 @@
 Quay looks at names only, never at what the sibling points to. When a tag with an ordinary (not Cosign-shaped) name
 is deleted, or moved off its manifest, and no other alive tag with an ordinary name is left on that manifest, the
 alive, mutable siblings of the manifest end in the same request. Nothing else cascades: an expiration, the passing
-of time, or deleting or moving a Cosign-named tag. tests/emulator/behaviour-cosign-routing.md has the rules with the
+of time, or deleting or moving a Cosign-named tag. tests/emulator/README.md (section Cosign sibling tags / Routing quirks) has the rules with the
 tests that pin them.
 """
 

@@ -20,6 +20,7 @@ import threading
 import traceback
 
 from .app import QuayModel
+from . import latency
 from .control import control
 from .faults import FaultRule, take_fault
 from .responses import internal_error
@@ -36,7 +37,8 @@ class Emulator:
     ``set_config``, ``config``, ``repository``, ``set_clock``, ``advance_clock``, ``now``).
     """
 
-    def __init__(self, seed=None, host="127.0.0.1", port=0, tls_cert=None, tls_key=None, verbose=False):
+    def __init__(self, seed=None, host="127.0.0.1", port=0, tls_cert=None, tls_key=None, verbose=False, latency_ms=0):
+        self.latency_ms = latency.check(latency_ms)
         self.host = host
         self.port = port
         self.tls_cert = tls_cert
@@ -196,6 +198,11 @@ class Emulator:
     def now(self):
         with self.lock:
             return self.model.now_ms() / 1000.0
+
+    def set_latency(self, milliseconds):
+        """Every later API request waits this long before it is handled (latency.py)."""
+        self.latency_ms = latency.check(milliseconds)
+        return self.latency_ms
 
     # -- control (HTTP) -------------------------------------------------------------------------------------------------
 

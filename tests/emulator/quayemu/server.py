@@ -18,6 +18,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from . import latency
+
 
 class Server(ThreadingHTTPServer):
     """A threaded HTTP server (HTTPS when ``ssl_context`` is set) that can cut its open connections on stop."""
@@ -117,6 +119,7 @@ class Handler(BaseHTTPRequestHandler):
         if raw_path == "/_emulator" or raw_path.startswith("/_emulator/"):
             self._send(emulator.control(method, raw_path, query, body), method)
             return
+        latency.wait(emulator)
         rule = emulator.take_fault(method, raw_path, query)
         if rule is not None and rule.delay > 0:
             time.sleep(rule.delay)

@@ -8,7 +8,7 @@ manifest loses its last tag, request by request.
 
 The sequences replay, on the transcripts seed (``devtable/schema2repo``: ``latest`` and ``v1.0`` on D1, ``v2.0`` on
 D2, ``multiarch`` on a list of both), the exchanges recorded from a real Quay server (commit ffba0c70, immutable tags
-on), and the cases where the emulator used to end differently. tests/emulator/behaviour-cosign-routing.md states each
+on), and the cases where the emulator used to end differently. tests/emulator/README.md (section Cosign sibling tags / Routing quirks) states each
 rule with the test that pins it.
 """
 

@@ -9,7 +9,7 @@ API code: a slash after a tag name, doubled slashes, and OPTIONS.
 Every path under /api that no API rule takes still matches Quay's web UI catch-all rule (GET only), so a GET there is
 the UI's HTML 404 page and another method is Werkzeug's HTML 405. Doubled slashes are merged and answered with a 308
 to the merged path. OPTIONS is answered before any check by an empty page that lists the methods of every rule the
-path matches. tests/emulator/behaviour-cosign-routing.md states each rule with the test that pins it.
+path matches. tests/emulator/README.md (section Cosign sibling tags / Routing quirks) states each rule with the test that pins it.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -57,7 +57,7 @@ def test_filter_documentation_names_the_filter_after_its_file():
     assert doc["options"]["protect"]["default"] == list(_prune.DEFAULT_PROTECT)
     yaml.safe_load(filter_plugin.EXAMPLES)
     returned = yaml.safe_load(filter_plugin.RETURN)
-    assert set(returned["_value"]["contains"]) == {"prune", "keep"}
+    assert set(returned["_value"]["contains"]) == {"prune", "keep", "repositories", "targets"}
 
 
 # --- an empty policy is refused --------------------------------------------------------------------

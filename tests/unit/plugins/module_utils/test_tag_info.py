@@ -12,7 +12,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.quaytools.tags.plugins.module_utils._client import QuayClient
-from ansible_collections.quaytools.tags.plugins.module_utils._tag_info import check_params, list_tags
+from ansible_collections.quaytools.tags.plugins.module_utils._tag_info import make_plan, parse_request, read_rows
 
 NOW = 1795905700
 D1 = "sha256:5c5bae147e810ea4b8c543b115c91246144fdeb1552ee72c9d76fa3981d509af"
@@ -26,6 +26,22 @@ def params(**overrides):
                 page=None, limit=100)
     base.update(overrides)
     return base
+
+
+def check_params(values):
+    """The message parse_request raises for ``values``, or None."""
+    try:
+        parse_request(values, NOW)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def list_tags(client, values, now):
+    """What the module returns (without changed) for ``values``: the read, then the plan."""
+    request = parse_request(values, now)
+    rows, facts = read_rows(client, request, now)
+    return dict(tags=make_plan(request, rows, now), **facts)
 
 
 def quay_row(name, digest=D1, start=NOW - 60, end=None):
@@ -50,14 +66,15 @@ def client():
 
 def test_defaults_are_valid():
     assert check_params(params()) is None
-    assert check_params(params(name="latest", filter_tag_name="like:v1_%", manifest_digest=D1, page=3, limit=1)) is None
+    assert check_params(params(name=["latest"], filter_tag_name="like:v1_%", manifest_digest=D1, page=3, limit=1)) is None
 
 
 @pytest.mark.parametrize("overrides, option, words", [
     (dict(repository="org"), "repository", "namespace/name"),
     (dict(repository="Org/App"), "repository", "lower-case"),
-    (dict(name="bad tag"), "name", "not a valid tag name"),
-    (dict(name="a/b"), "name", "not a valid tag name"),
+    (dict(name=["bad tag"]), "name", "not a valid tag name"),
+    (dict(name=["latest", "a/b"]), "name", "not a valid tag name"),
+    (dict(name=["a", "b"], page=1), "page", "give one name"),
     (dict(filter_tag_name="latest"), "filter_tag_name", "like:TEXT"),
     (dict(filter_tag_name="bogus:latest"), "filter_tag_name", "like:TEXT"),  # Quay would silently ignore it
     (dict(filter_tag_name="like:a&page=2"), "filter_tag_name", "like:TEXT"),
@@ -112,7 +129,7 @@ def test_default_page_size_is_quays_maximum(transport, client):
 
 def test_server_side_filters_are_sent(transport, client):
     transport.expect("GET", PATH, body=answer([]))
-    list_tags(client, params(name="latest", filter_tag_name="eq:latest", only_active=False), NOW)
+    list_tags(client, params(name=["latest"], filter_tag_name="eq:latest", only_active=False), NOW)
     assert transport.calls[0].query == {"specificTag": "latest", "filter_tag_name": "eq:latest", "onlyActiveTags": "false",
                                         "limit": "100", "page": "1"}
 
@@ -183,3 +200,38 @@ def test_manifest_list_row(transport, client):
     assert tag["is_manifest_list"] is True and tag["size"] is None and tag["immutable"] is False
     assert tag["child_manifest_count"] == 2 and tag["present_child_count"] == 2 and tag["is_sparse"] is False
     assert tag["child_manifests_presence"] == {D1: True, D2: True}
+
+
+# -- several names ------------------------------------------------------------------------------
+
+def test_one_name_is_one_specific_tag_request(transport, client):
+    transport.expect("GET", PATH, body=answer([quay_row("latest")]))
+    result = list_tags(client, params(name=["latest"]), NOW)
+    assert [t["name"] for t in result["tags"]] == ["latest"]
+    assert transport.calls[0].query["specificTag"] == "latest" and len(transport.calls) == 1
+
+
+def test_several_active_names_in_one_filtered_listing(transport, client):
+    # The names share "v1.": one like: listing holds both; the row of another name it also matches is left out.
+    transport.expect("GET", PATH, body=answer([quay_row("v1.3"), quay_row("v1.2"), quay_row("v1.1")]))
+    result = list_tags(client, params(name=["v1.1", "v1.3", "v1.1"]), NOW)
+    assert [t["name"] for t in result["tags"]] == ["v1.1", "v1.3"]
+    assert len(transport.calls) == 1
+    assert transport.calls[0].query["filter_tag_name"] == "like:v1." and "specificTag" not in transport.calls[0].query
+
+
+def test_several_names_history_reads_every_row_of_those_names(transport, client):
+    rows = [quay_row("v1.3"), quay_row("v1.1", D2), quay_row("other-v1.9"), quay_row("v1.1", D1, start=NOW - 900, end=NOW - 60)]
+    transport.expect("GET", PATH, body=answer(rows[:2], more=True))
+    transport.expect("GET", PATH, body=answer(rows[2:], page=2))
+    result = list_tags(client, params(name=["v1.1", "v1.3"], only_active=False), NOW)
+    assert [(t["name"], t["active"]) for t in result["tags"]] == [("v1.3", True), ("v1.1", True), ("v1.1", False)]
+    assert [c.query["filter_tag_name"] for c in transport.calls] == ["like:v1.", "like:v1."]
+    assert [c.query["onlyActiveTags"] for c in transport.calls] == ["false", "false"]
+
+
+def test_several_names_with_a_filter_keep_the_users_filter(transport, client):
+    transport.expect("GET", PATH, body=answer([quay_row("a1"), quay_row("b1")]))
+    result = list_tags(client, params(name=["a1", "zz"], filter_tag_name="like:1"), NOW)
+    assert [t["name"] for t in result["tags"]] == ["a1"]
+    assert transport.calls[0].query["filter_tag_name"] == "like:1"

@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.quaytools.tags.plugins.module_utils._tag_restore import (
     PlanError,
-    Request,
+    RestoreRequest as Request,
     alive_at,
     make_plan,
     parse_request,

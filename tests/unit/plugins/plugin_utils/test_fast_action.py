@@ -105,8 +105,8 @@ def test_a_failure_is_formatted_as_by_ansible_module():
     result = run_fast("quay_tag_info", {"repository": "org/app", "bogus": 1})
     assert result["failed"] is True
     assert result["msg"] == "Unsupported parameters for (quaytools.tags.quay_tag_info) module: bogus. Supported parameters " \
-        "include: ca_path, filter_tag_name, limit, manifest_digest, name, only_active, page, quay_host, quay_token, " \
-        "repository, retries, timeout, validate_certs (only_active_tags)."
+        "include: ca_path, filter_tag_name, limit, manifest_digest, name, only_active, page, parallel, quay_host, " \
+        "quay_token, repository, retries, timeout, validate_certs (only_active_tags, tag)."
     assert result["invocation"]["module_args"]["quay_token"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 
