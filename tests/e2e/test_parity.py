@@ -302,14 +302,14 @@ def test_both_paths_give_the_same_results(quay, ansible):
     def case(name):
         return results[(cases()[name][0], name)]
 
+    def args(result):
+        return result["invocation"]["module_args"]
+
     assert case("p-token-option")["tags"][0]["name"] == "stable"
     assert case("p-token-awx")["tags"][0]["name"] == "v1"
     assert case("p-token-env-empty")["msg"].startswith("missing required connection option quay_token")
     assert case("p-host-env-empty")["msg"].startswith("missing required connection option quay_host")
     assert case("p-token-env-wrong")["error"]["status"] == 401
-    assert case("p-env-settings")["invocation"]["module_args"]["retries"] == 0
-    assert case("p-env-settings")["invocation"]["module_args"]["validate_certs"] is False
-    assert case("p-token-option")["invocation"]["module_args"]["quay_token"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
     assert case("p-unsupported")["msg"].startswith("Unsupported parameters for (quaytools.tags.quay_tag_info) module: bogus")
     assert re.match(r"argument 'limit' is of type .*str.* and we were unable to convert to int", case("p-bad-type")["msg"])
     assert case("p-missing-required")["msg"] == "missing required arguments: name"
@@ -324,16 +324,23 @@ def test_both_paths_give_the_same_results(quay, ansible):
     assert special["task environment over the play's"]["tags"]
     assert special["block environment task"]["tags"][0]["name"] == "v2"
     assert special["task over block environment"]["msg"].startswith("missing required connection option quay_token")
-    assert special["action defaults win over the group's"]["invocation"]["module_args"]["limit"] == 3
     assert special["group defaults for another module"]["error"]["status"] == 401
-    assert special["group defaults for another module"]["invocation"]["module_args"]["retries"] == 1
-    assert special["short name, unsupported option"]["invocation"]["module_args"]["timeout"] == 7.0  # the play's group default
+    assert special["action defaults win over the group's"]["api_requests"] == 3  # 8 active tags, limit 3 a page
     assert special["vault token"]["tags"]
     assert [item.get("tags", [{}])[0].get("name") if item.get("tags") else None
             for item in special["loop"]["results"]] == ["stable", "v2", None]
     assert special["short name, unsupported option"]["msg"].startswith("Unsupported parameters for (quay_tag_info) module: nope")
     assert case("p-autoprune-create")["changed"] is True and case("p-immutability-create")["changed"] is True
     assert "not a valid regular expression" in case("p-autoprune-bad")["msg"]
+    # The arguments each task ran with, from ``invocation``: ansible-core 2.21 returns it only with INJECT_INVOCATION
+    # (false by default; both paths then leave it out, as compared above).
+    if "invocation" in case("p-token-option"):
+        assert args(case("p-env-settings"))["retries"] == 0
+        assert args(case("p-env-settings"))["validate_certs"] is False
+        assert args(case("p-token-option"))["quay_token"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+        assert args(special["action defaults win over the group's"])["limit"] == 3
+        assert args(special["group defaults for another module"])["retries"] == 1
+        assert args(special["short name, unsupported option"])["timeout"] == 7.0  # the play's group default
     assert special["async"]["changed"] is True
     assert quay.tags(repo("p-change"))["prod"] == digest(repo("p-change"), 3)
     for name in ("p-check-diff", "p-delete-check", "p-expire-check", "p-restore-check", "p-undelete"):
