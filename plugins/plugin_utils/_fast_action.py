@@ -151,6 +151,13 @@ class ControllerTask(TaskRuntime):
         raise TaskDone(result)
 
 
+def inject_invocation(variables=None):
+    """ansible-core 2.21 adds ``invocation`` to module results only when INJECT_INVOCATION is true; before, always."""
+    if "INJECT_INVOCATION" not in C.config.get_configuration_definitions():
+        return True
+    return bool(C.config.get_config_value("INJECT_INVOCATION", variables=variables))
+
+
 def _same_python(interpreter):
     """Whether ``interpreter`` names the Python this controller runs on (the same venv: same bin directory)."""
     mine = os.path.abspath(sys.executable)
@@ -222,18 +229,12 @@ class QuayAction(ActionBase):
         value = str(value or "").strip()
         return None if value in DISCOVERY_MODES else value
 
-    def _inject_invocation(self, task_vars):
-        """ansible-core 2.21 adds ``invocation`` to module results only when INJECT_INVOCATION is true; before, always."""
-        if "INJECT_INVOCATION" not in C.config.get_configuration_definitions():
-            return True
-        return bool(C.config.get_config_value("INJECT_INVOCATION", variables=task_vars))
-
     def run_in_process(self, task_vars):
         environment = {}
         self._compute_environment_string(environment)
         task = ControllerTask(type(self).SPEC(), as_module_args(self._task.args), self._task.action,
                               check_mode=self._task.check_mode, diff_mode=self._task.diff,
-                              invocation=self._inject_invocation(task_vars))
+                              invocation=inject_invocation(task_vars))
         with task_environment(environment):
             try:
                 task.validate()
