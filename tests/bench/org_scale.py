@@ -296,15 +296,8 @@ def main(argv=None):
     wanted = args.jobs.split(",")
     jobs = [job for job in JOBS if job.key in wanted]
 
-    def progress(text):
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
-
-    scratch = os.path.join(ROOT, ".tmp", "bench")
-    os.makedirs(scratch, exist_ok=True)
-    workdir = tempfile.mkdtemp(prefix="org-", dir=scratch)
-    with open(os.path.join(workdir, "none.cfg"), "w", encoding="utf-8") as handle:
-        handle.write("[defaults]\n")
+    progress = single.progress
+    workdir = single.scratch_dir("org-")
 
     def stop(signum, frame):
         raise SystemExit("tests/bench/org_scale.py: stopped by signal %d" % signum)

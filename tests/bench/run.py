@@ -279,6 +279,19 @@ def scenarios(seed):
 # Running playbooks
 # ---------------------------------------------------------------------------------------------------------------------
 
+def progress(text):
+    """A line of the bench's progress, shown at once."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def scratch_dir(prefix):
+    """A new working directory of one bench run under .tmp/bench (the caller removes it)."""
+    scratch = os.path.join(ROOT, ".tmp", "bench")
+    os.makedirs(scratch, exist_ok=True)
+    return tempfile.mkdtemp(prefix=prefix, dir=scratch)
+
+
 class Runner:
     def __init__(self, workdir, emulator, verbose=False):
         self.workdir = workdir
@@ -308,6 +321,9 @@ class Runner:
             "ANSIBLE_RETRY_FILES_ENABLED": "false",
             "ANSIBLE_CONFIG": os.path.join(workdir, "none.cfg"),
         })
+        # An empty configuration, so that no ansible.cfg of the machine or the checkout changes what is measured.
+        with open(self.env["ANSIBLE_CONFIG"], "w", encoding="utf-8") as handle:
+            handle.write("[defaults]\n")
         self.env.pop("PYTHONPATH", None)
 
     @staticmethod
@@ -880,15 +896,7 @@ def main(argv=None):
         items = [s for s in items if s.key in wanted]
     partial = bool(args.scenarios)
 
-    def progress(text):
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
-
-    scratch = os.path.join(ROOT, ".tmp", "bench")
-    os.makedirs(scratch, exist_ok=True)
-    workdir = tempfile.mkdtemp(prefix="run-", dir=scratch)
-    with open(os.path.join(workdir, "none.cfg"), "w", encoding="utf-8") as handle:
-        handle.write("[defaults]\n")
+    workdir = scratch_dir("run-")
     load_before = os.getloadavg()[0]
     started = time.time()
 
